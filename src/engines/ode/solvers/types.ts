@@ -1,0 +1,87 @@
+/**
+ * Shared types of nichesim's ODE integrators (layer 3, no Node-only API).
+ *
+ * An initial-value problem y' = f(t, y), y(t0) = y0 of dimension n. States are Float64Array of
+ * length n; a Jacobian is a dense row-major Float64Array of length n*n with J[i*n + j] = df_i/dy_j.
+ */
+
+/** Right-hand side and (optionally) its Jacobian. Implementations must not keep references to `y`. */
+export interface OdeSystem {
+  /** Dimension of the state. */
+  readonly n: number;
+  /** Writes f(t, y) into `dydt` (length n). Must not allocate in the hot path if avoidable. */
+  rhs(t: number, y: Float64Array, dydt: Float64Array): void;
+  /**
+   * Writes the Jacobian df/dy at (t, y) into `jac` (row-major, length n*n). Optional: when absent,
+   * stiff methods use a forward-difference approximation.
+   */
+  jacobian?(t: number, y: Float64Array, jac: Float64Array): void;
+}
+
+/** Names of the integration methods. 'auto' starts non-stiff and switches on detected stiffness. */
+export type OdeMethod = 'dopri5' | 'rodas4' | 'auto';
+
+/** Options of one integration. */
+export interface IntegratorOptions {
+  /** Relative tolerance (dimensionless), > 0. Default 1e-6. */
+  rtol?: number;
+  /** Absolute tolerance, a scalar or one value per component (in the component's unit), > 0. Default 1e-9. */
+  atol?: number | Float64Array;
+  /** Initial step (same unit as t); chosen automatically when absent. */
+  h0?: number;
+  /** Largest step allowed. Default: unbounded. */
+  hmax?: number;
+  /** Largest number of accepted + rejected steps per advance call before giving up. Default 1e6. */
+  maxSteps?: number;
+}
+
+/**
+ * How an integration ended.
+ * - ok: reached the requested time.
+ * - maxSteps: the step budget ran out.
+ * - stepSizeUnderflow: the step became smaller than the time's round-off.
+ * - nonFinite: f returned NaN/Infinity, or the state did.
+ */
+export type IntegratorStatus = 'ok' | 'maxSteps' | 'stepSizeUnderflow' | 'nonFinite';
+
+/** Counters for work-precision reporting. */
+export interface IntegratorStats {
+  rhsEvaluations: number;
+  jacobianEvaluations: number;
+  luDecompositions: number;
+  acceptedSteps: number;
+  rejectedSteps: number;
+  /** Number of switches between non-stiff and stiff methods (method 'auto'). */
+  methodSwitches: number;
+}
+
+/**
+ * A stateful integrator with dense output.
+ *
+ * Contract (tested): integrating to the same output times in one call or in several chunks
+ * gives bit-identical values, because the integrator never shortens a step to land on an output
+ * time; output values come from the dense-output interpolant of the step that covers them.
+ * Only `stopAt` forces a step to end exactly at a time (for discontinuities such as a dose).
+ */
+export interface Integrator {
+  /** Current internal time (the end of the last accepted step, or a stop time). */
+  readonly t: number;
+  /** Counters since creation. */
+  readonly stats: IntegratorStats;
+  /** The method currently used ('dopri5' or 'rodas4'). */
+  readonly currentMethod: 'dopri5' | 'rodas4';
+  /**
+   * Advances so that `tOut` is covered and writes y(tOut) into `out`.
+   * Returns 'ok' or the failure status; on failure `out` is untouched and `failure` describes it.
+   */
+  advanceTo(tOut: number, out: Float64Array): IntegratorStatus;
+  /**
+   * Integrates exactly to `tStop` (the last step is shortened to end there), so that the state
+   * can then be changed with `reset` (e.g. a bolus dose). Writes y(tStop) into `out`.
+   */
+  stopAt(tStop: number, out: Float64Array): IntegratorStatus;
+  /** Restarts from (t, y) after a discontinuity: forgets step history, keeps stats. */
+  reset(t: number, y: Float64Array): void;
+  /** When a call returned a failure: the time and state at which it failed, and a message. */
+  readonly failure: { t: number; y: Float64Array; message: string } | null;
+}
