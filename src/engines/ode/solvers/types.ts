@@ -16,6 +16,12 @@ export interface OdeSystem {
    * stiff methods use a forward-difference approximation.
    */
   jacobian?(t: number, y: Float64Array, jac: Float64Array): void;
+  /**
+   * Optional hint: true when f does not depend explicitly on t. Lets Rosenbrock methods skip the
+   * forward-difference estimate of df/dt (one right-hand-side evaluation per step). When absent or
+   * false, df/dt is estimated (it is exactly zero for an autonomous f, so the hint only saves work).
+   */
+  readonly autonomous?: boolean;
 }
 
 /** Names of the integration methods. 'auto' starts non-stiff and switches on detected stiffness. */
@@ -33,6 +39,12 @@ export interface IntegratorOptions {
   hmax?: number;
   /** Largest number of accepted + rejected steps per advance call before giving up. Default 1e6. */
   maxSteps?: number;
+  /**
+   * Testing/verification only: take steps of exactly this size (same unit as t), with no error
+   * control (every finite step is accepted). Used to measure orders of convergence. When set, `h0`
+   * is ignored and `hmax` does not apply; method 'auto' never switches. Default: adaptive steps.
+   */
+  fixedStep?: number;
 }
 
 /**
@@ -84,4 +96,62 @@ export interface Integrator {
   reset(t: number, y: Float64Array): void;
   /** When a call returned a failure: the time and state at which it failed, and a message. */
   readonly failure: { t: number; y: Float64Array; message: string } | null;
+}
+
+/**
+ * Internal: validated, fully resolved options shared by the one-step methods (built by
+ * `createIntegrator`). `atol` always has length n; `h0` and `fixedStep` are 0 when not set.
+ * @internal
+ */
+export interface ResolvedIntegratorOptions {
+  readonly rtol: number;
+  readonly atol: Float64Array;
+  readonly h0: number;
+  readonly hmax: number;
+  readonly maxSteps: number;
+  readonly fixedStep: number;
+}
+
+/**
+ * Outcome of one step attempt of an {@link OdeStepper}.
+ * - accepted: the step was accepted; the stepper now covers [tOld, t] with dense output.
+ * - rejected: the step was rejected (error too large, or non-finite values); state unchanged,
+ *   a smaller step size is proposed.
+ * - nonFinite / stepSizeUnderflow: unrecoverable; `failureMessage` explains.
+ * @internal
+ */
+export type StepAttempt = 'accepted' | 'rejected' | 'nonFinite' | 'stepSizeUnderflow';
+
+/**
+ * Internal contract between the integrator driver (integrator.ts) and the one-step methods
+ * (dopri5.ts, rodas4.ts). A stepper owns its state (t, y), its step-size controller and the
+ * dense output of its last accepted step.
+ * @internal
+ */
+export interface OdeStepper {
+  readonly name: 'dopri5' | 'rodas4';
+  /** Time of the current state (end of the last accepted step). */
+  readonly t: number;
+  /** Start of the last accepted step; equals `t` right after a restart. */
+  readonly tOld: number;
+  /** Current state (length n). Read-only for callers. */
+  readonly y: Float64Array;
+  /** Proposed size of the next step (0 = not yet chosen). */
+  readonly h: number;
+  /** Explanation of the last 'nonFinite' / 'stepSizeUnderflow' outcome. */
+  readonly failureMessage: string;
+  /**
+   * Attempts one step. The step never ends after `tClip`; when t + 1.01·h reaches `tClip` the step
+   * is shortened (or stretched by at most 1 %) to end exactly at `tClip`. Pass +Infinity normally.
+   */
+  attemptStep(tClip: number): StepAttempt;
+  /** Dense output of the last accepted step at tq in [tOld, t] into `out`. */
+  interpolate(tq: number, out: Float64Array): void;
+  /**
+   * Undoes the last accepted step (state back to tOld, step size back to the one used), so that
+   * the step can be redone with a clip time. Returns false when there is nothing to undo.
+   */
+  rewind(): boolean;
+  /** Restarts from (t, y), forgetting all step history; `hStart` > 0 proposes the first step. */
+  restart(t: number, y: Float64Array, hStart: number): void;
 }

@@ -1,0 +1,220 @@
+/**
+ * The `nichesim` command (layer 6): a thin adapter from arguments to the library and back.
+ *
+ *   nichesim run [MODEL] [--t-end 180d] [--out DIR] [--engine ode] [--seed N] [--set name=value]...
+ *   nichesim validate FILE...
+ *   nichesim rules FILE
+ *   nichesim kb [--cell X] [--mediator Y] [--disease Z] [--format table|json|cytoscape|graphml] [--out FILE]
+ *
+ * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 70 internal error.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { CompileError, compileModel } from '../src/compile/compile.js';
+import { ruleSentences } from '../src/compile/english.js';
+import { checkEvidence } from '../src/compile/evidence.js';
+import { citationText, filterInteractions, KbError, toCytoscapeJson, toGraphML, type InteractionFilter } from '../src/kb/index.js';
+import { defaultModelPath, loadKnowledgeBase, loadModelFile } from '../src/io/load.js';
+import { runJob } from '../src/io/run.js';
+import { formatDiagnostic, ModelError } from '../src/model/diagnostics.js';
+import { OverrideError, parseOverrides } from '../src/model/overrides.js';
+import { parseQuantity, UnitError } from '../src/units/index.js';
+import { NICHESIM_VERSION } from '../src/version.js';
+
+class UsageError extends Error {}
+
+function parseTime(text: string): number {
+  try {
+    const q = parseQuantity(text.trim());
+    if (!q) throw new InvalidArgumentError(`expected a time such as 180d or '48 h', got '${text}'`);
+    if (q.unit.dimension.time !== 1 || q.unit.dimension.length || q.unit.dimension.mass || q.unit.dimension.amount || q.unit.dimension.cells) {
+      throw new InvalidArgumentError(`expected a time such as 180d or '48 h', got '${text}'`);
+    }
+    const minutes = q.value * q.unit.factor;
+    if (!(minutes > 0)) throw new InvalidArgumentError(`the time must be positive, got '${text}'`);
+    return minutes;
+  } catch (e) {
+    if (e instanceof UnitError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) throw new InvalidArgumentError(`expected a whole number from 0 to 4294967295, got '${text}'`);
+  return Number(text);
+}
+
+function parsePositive(text: string): number {
+  const x = Number(text);
+  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a positive number, got '${text}'`);
+  return x;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A one-line progress bar on stderr (only on a TTY). */
+function progressBar(quiet: boolean): ((t: number, tEnd: number) => void) | undefined {
+  if (quiet || !process.stderr.isTTY) return undefined;
+  const start = Date.now();
+  return (t, tEnd) => {
+    const f = Math.min(1, t / tEnd);
+    const width = 30;
+    const done = Math.round(f * width);
+    const elapsed = (Date.now() - start) / 1000;
+    const eta = f > 0 ? (elapsed * (1 - f)) / f : 0;
+    process.stderr.write(`\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${(f * 100).toFixed(0).padStart(3)}%  day ${(t / 1440).toFixed(0)}/${(tEnd / 1440).toFixed(0)}  ETA ${eta.toFixed(1)} s `);
+    if (f >= 1) process.stderr.write('\n');
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('nichesim')
+    .description('Simulate the bone-marrow tumour microenvironment: MSC, macrophage and malignant-cell crosstalk, cited rule by rule.')
+    .version(NICHESIM_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('run')
+    .description('run a model (default: the built-in AML niche) and write timeseries.csv, summary.json, manifest.json and report.html')
+    .argument('[model]', 'model file (YAML or JSON); default models/aml-niche.yaml')
+    .option('--t-end <time>', "end time, e.g. 180d, '26 week' (default: the model's simulation.t_end)", parseTime)
+    .option('--out <dir>', 'output folder', 'nichesim-out')
+    .option('--engine <name>', 'engine: ode (mean-field)', 'ode')
+    .option('--seed <n>', 'seed of random streams (recorded in the manifest)', parseSeed, 1)
+    .option('--set <name=value>', "override a parameter, e.g. --set 'msc_pge2_secretion=0 1/min' (repeatable)", collect, [] as string[])
+    .option('--method <method>', 'ODE method: rodas4 (stiff, default), dopri5 or auto', 'rodas4')
+    .option('--rtol <x>', 'relative tolerance', parsePositive, 1e-6)
+    .option('--quiet', 'no progress bar or summary on the terminal')
+    .action((modelArg: string | undefined, opts) => {
+      if (opts.engine !== 'ode') throw new UsageError(`--engine '${opts.engine}': only 'ode' (mean-field) is available in this version`);
+      if (!['rodas4', 'dopri5', 'auto'].includes(opts.method)) throw new UsageError(`--method '${opts.method}': expected rodas4, dopri5 or auto`);
+      const path = modelArg ?? defaultModelPath();
+      const loaded = loadModelFile(path);
+      const kb = loadKnowledgeBase();
+      const parameters = parseOverrides(loaded.model, opts.set);
+      const outcome = runJob({
+        loaded,
+        kb,
+        outDir: opts.out,
+        options: { engine: 'ode', tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, onProgress: progressBar(!!opts.quiet) },
+      });
+      for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
+      const r = outcome.result;
+      if (!opts.quiet) {
+        process.stdout.write(`${loaded.model.title}: ${r.status} after ${r.manifest.wallMs} ms (${String(r.manifest.engineSettings.method)})\n`);
+        for (const f of outcome.files) process.stdout.write(`  wrote ${f}\n`);
+      }
+      if (r.status !== 'ok') {
+        process.stderr.write(`nichesim: the run stopped early: ${r.message}\n`);
+        process.exitCode = 2;
+      }
+    });
+
+  program
+    .command('validate')
+    .description('check model files: syntax, schema, units, names, rules and their evidence; exits 1 on any error')
+    .argument('<files...>', 'model files')
+    .action((files: string[]) => {
+      const kb = loadKnowledgeBase();
+      let bad = 0;
+      for (const file of files) {
+        try {
+          const loaded = loadModelFile(file);
+          const problems = checkEvidence(loaded.model, kb, file);
+          if (problems.length > 0) throw new ModelError(problems);
+          compileModel(loaded.model);
+          for (const w of loaded.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
+          process.stdout.write(`${file}: ok (${loaded.model.cellTypes.length} cell types, ${loaded.model.substrates.length} substrates, ${loaded.model.rules.length} rules, ${Object.keys(loaded.model.parameters).length} parameters)\n`);
+        } catch (e) {
+          bad++;
+          if (e instanceof ModelError) for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+          else if (e instanceof CompileError) process.stderr.write(`${file}: error: ${e.message}\n`);
+          else throw e;
+        }
+      }
+      if (bad > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('rules')
+    .description('print every rule of a model as an English sentence with its citations')
+    .argument('<file>', 'model file')
+    .action((file: string) => {
+      const loaded = loadModelFile(file);
+      const kb = loadKnowledgeBase();
+      const compiled = compileModel(loaded.model);
+      let current = '';
+      for (const r of ruleSentences(loaded.model, compiled)) {
+        if (r.cellType !== current) {
+          current = r.cellType;
+          process.stdout.write(`\n${loaded.model.cellTypes.find((c) => c.name === current)?.label ?? current}\n`);
+        }
+        const cites = r.evidence.map((id) => {
+          const e = kb.byId.get(id);
+          return e ? `${id}: ${citationText(e)}` : `${id}: (not in the knowledge base)`;
+        });
+        process.stdout.write(`  - ${r.sentence}\n      evidence: ${cites.join('; ')}\n`);
+      }
+    });
+
+  program
+    .command('kb')
+    .description('list and filter the knowledge base, or export its interaction network')
+    .option('--cell <name>', 'cell (source or target), e.g. MSC, M2, "AML blast"')
+    .option('--mediator <name>', 'mediator, e.g. PGE2, CCL2, CD47')
+    .option('--disease <name>', 'disease, e.g. AML, MDS, CLL, MM')
+    .option('--text <words>', 'free text in the effect or note')
+    .option('--format <format>', 'table, json, cytoscape or graphml', 'table')
+    .option('--out <file>', 'write to a file instead of the terminal')
+    .action((opts) => {
+      const kb = loadKnowledgeBase();
+      const filter: InteractionFilter = { cell: opts.cell, mediator: opts.mediator, disease: opts.disease, text: opts.text };
+      let out: string;
+      switch (opts.format) {
+        case 'table': {
+          const rows = filterInteractions(kb, filter);
+          out = rows.map((i) => `${i.id}  ${i.source} -[${i.mediator_key}]-> ${i.target}: ${i.effect} (${i.confidence}; ${citationText(i)})`).join('\n') + `\n${rows.length} interaction(s)\n`;
+          break;
+        }
+        case 'json':
+          out = JSON.stringify(filterInteractions(kb, filter), null, 2) + '\n';
+          break;
+        case 'cytoscape':
+          out = JSON.stringify(toCytoscapeJson(kb, filter), null, 2) + '\n';
+          break;
+        case 'graphml':
+          out = toGraphML(kb, filter);
+          break;
+        default:
+          throw new UsageError(`--format '${opts.format}': expected table, json, cytoscape or graphml`);
+      }
+      if (opts.out) writeFileSync(opts.out, out);
+      else process.stdout.write(out);
+    });
+  return program;
+}
+
+/** Runs the CLI with process arguments; maps known errors to messages and exit codes. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof ModelError) {
+      for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+      process.exitCode = 1;
+    } else if (e instanceof CompileError || e instanceof OverrideError || e instanceof UsageError || e instanceof KbError) {
+      process.stderr.write(`nichesim: error: ${e.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`nichesim: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    }
+  }
+}
+
+await main();

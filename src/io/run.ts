@@ -1,0 +1,93 @@
+/**
+ * The main job (layer 5): load a model, run it, and write the four outputs atomically into a
+ * folder: timeseries.csv, summary.json, manifest.json and report.html. A run that fails part-way
+ * still writes everything it computed, with the failure in summary.json and the report.
+ */
+import { join } from 'node:path';
+import { compileModel } from '../compile/compile.js';
+import { ruleSentences } from '../compile/english.js';
+import { checkEvidence } from '../compile/evidence.js';
+import { buildNetwork, citationLinks, citationText, type Interaction, type KnowledgeBase } from '../kb/index.js';
+import { ModelError } from '../model/diagnostics.js';
+import type { LoadedModel } from '../model/parse.js';
+import { modelHash } from '../model/parse.js';
+import { computeEndpoints } from '../results/summary.js';
+import type { SimulationResult } from '../results/result.js';
+import { simulate, type SimulateOptions } from '../simulate.js';
+import { writeFileAtomic } from './atomic.js';
+import { timeseriesCsv } from './csv.js';
+import { buildReportHtml, type ReportInput } from './report/index.js';
+
+export interface RunJob {
+  loaded: LoadedModel;
+  kb: KnowledgeBase;
+  outDir: string;
+  options: SimulateOptions;
+}
+
+export interface RunOutcome {
+  result: SimulationResult;
+  files: string[];
+  warnings: string[];
+}
+
+/**
+ * Runs a loaded model and writes its outputs.
+ * @throws ModelError when a rule cites unknown evidence; CompileError for impossible parameter values
+ */
+export function runJob(job: RunJob): RunOutcome {
+  const { loaded, kb } = job;
+  const evidence = checkEvidence(loaded.model, kb, loaded.file);
+  if (evidence.length > 0) throw new ModelError(evidence);
+  const hash = modelHash(loaded.model);
+  const result = simulate(loaded.model, { ...job.options, modelHash: hash });
+  const compiled = compileModel(loaded.model, job.options.parameters ?? {});
+  const endpoints = computeEndpoints(result);
+  const warnings = [...loaded.warnings.map((w) => w.message), ...result.issues.map((i) => i.message)];
+
+  const summary = {
+    model: loaded.model.name,
+    status: result.status,
+    message: result.message,
+    endpoints: Object.fromEntries(endpoints.map((e) => [e.name, { value: e.value, unit: e.unit }])),
+  };
+  const manifest = { ...result.manifest, modelFile: loaded.file, warnings };
+
+  const rules = ruleSentences(loaded.model, compiled).map((r) => ({
+    sentence: r.sentence,
+    cellType: loaded.model.cellTypes.find((c) => c.name === r.cellType)?.label ?? r.cellType,
+    evidence: r.evidence.map((id) => {
+      const e = kb.byId.get(id);
+      return { id, citation: e ? citationText(e) : 'unknown', links: e ? citationLinks(e) : [] };
+    }),
+  }));
+  const cited = new Set(loaded.model.rules.flatMap((r) => r.evidence));
+  const citedInteractions = kb.interactions.filter((i: Interaction) => cited.has(i.id));
+  const net = buildNetwork({ interactions: citedInteractions, therapies: [], byId: new Map(citedInteractions.map((i) => [i.id, i])) }, undefined, { aggregate: true });
+  const report: ReportInput = {
+    title: loaded.model.title,
+    description: loaded.model.description,
+    result,
+    summary: Object.fromEntries(endpoints.map((e) => [`${e.name} (${e.unit})`, e.value])),
+    rules,
+    network: {
+      nodes: net.nodes.map((n) => ({ id: n.id, label: n.label, group: n.malignant ? 'malignant' : n.kind })),
+      edges: net.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: e.label, sign: e.sign, evidenceIds: e.ids })),
+    },
+    warnings,
+  };
+
+  const files = [
+    ['timeseries.csv', timeseriesCsv(result)],
+    ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
+    ['manifest.json', JSON.stringify(manifest, null, 2) + '\n'],
+    ['report.html', buildReportHtml(report)],
+  ] as const;
+  const written: string[] = [];
+  for (const [name, content] of files) {
+    const path = join(job.outDir, name);
+    writeFileAtomic(path, content);
+    written.push(path);
+  }
+  return { result, files: written, warnings };
+}

@@ -1,0 +1,131 @@
+/**
+ * The canonical, normalised model (layer 1): plain JSON-serialisable data, units converted once.
+ *
+ * Canonical units: time min; length um; volume um^3; rates 1/min; diffusion coefficient
+ * um^2/min; counts cells; influx cells/min; concentrations in each substrate's declared unit;
+ * net export in (substrate unit) x um^3/min. A `Value` is either a number in the field's canonical
+ * unit or an expression over parameters whose result, multiplied by `scale`, is in that unit
+ * (parameters are stored in the base units of their dimension: min, um, ng, nmol, cells).
+ */
+import type { BehaviourRef } from '../vocabulary/behaviours.js';
+import type { SignalRef } from '../vocabulary/signals.js';
+
+export type Value = number | { expr: string; scale: number };
+
+export interface Parameter {
+  name: string;
+  /** Value in the base unit of its dimension. */
+  value: number;
+  /** Base unit label of its dimension, e.g. "1/min", "dimensionless". */
+  unit: string;
+  /** The value as written in the file, e.g. "0.5 1/day". */
+  written: string;
+  source: string;
+  estimate: boolean;
+  /** [low, high] in the same base unit as `value`. */
+  range: [number, number] | null;
+  description: string;
+}
+
+export interface Substrate {
+  name: string;
+  label: string;
+  unit: string;
+  diffusionCoefficient: Value;
+  decayRate: Value;
+  initialCondition: Value;
+  dirichletBoundary: { enabled: boolean; value: Value } | null;
+  source: string;
+}
+
+export interface Secretion {
+  secretionRate: Value;
+  secretionTarget: Value;
+  uptakeRate: Value;
+  netExportRate: Value;
+}
+
+export interface CellType {
+  name: string;
+  label: string;
+  description: string;
+  initialNumber: Value;
+  volume: Value;
+  cycleEntry: Value;
+  apoptosis: Value;
+  necrosis: Value;
+  apoptoticClearanceTime: Value;
+  necroticClearanceTime: Value;
+  influx: Value;
+  /** Keyed by substrate name. */
+  secretion: Record<string, Secretion>;
+  motility: { migrationSpeed: Value; persistenceTime: Value; migrationBias: Value; chemotaxis: Record<string, Value> };
+  /** Rate of transformation to another cell type, keyed by target name (1/min). */
+  transformation: Record<string, Value>;
+  phagocytosis: { apoptotic: Value; necrotic: Value; live: Record<string, Value> };
+  /** Attack (killing) rate keyed by target cell type (1/min). */
+  attack: Record<string, Value>;
+  source: string;
+}
+
+export interface Rule {
+  cellType: string;
+  signal: SignalRef;
+  /** The signal as written. */
+  signalText: string;
+  direction: 'increases' | 'decreases';
+  behaviour: BehaviourRef;
+  behaviourText: string;
+  /** Behaviour value at saturation, canonical behaviour unit. */
+  saturation: Value;
+  /** Signal at half response, canonical signal unit. */
+  halfMax: Value;
+  hillPower: Value;
+  appliesToDead: boolean;
+  evidence: string[];
+  note: string;
+  /** Where the rule is in its file, for messages (1-based), or null. */
+  line: number | null;
+}
+
+export interface Output {
+  name: string;
+  expression: string;
+  unit: string;
+  description: string;
+}
+
+export interface Dose {
+  substrate: string;
+  kind: 'bolus' | 'infusion';
+  /** min */
+  start: number;
+  /** Bolus: rise of concentration (substrate unit). */
+  amount: number;
+  /** Infusion: rate of rise (substrate unit / min). */
+  rate: number;
+  /** Infusion duration (min). */
+  duration: number;
+  /** min between doses. */
+  interval: number;
+  count: number;
+}
+
+export interface Model {
+  format: 1;
+  name: string;
+  title: string;
+  description: string;
+  /** um^3 */
+  nicheVolume: Value;
+  /** min */
+  tEnd: number;
+  /** min */
+  outputInterval: number;
+  parameters: Record<string, Parameter>;
+  substrates: Substrate[];
+  cellTypes: CellType[];
+  rules: Rule[];
+  outputs: Output[];
+  dosing: Dose[];
+}

@@ -1,0 +1,143 @@
+/**
+ * The model file format (YAML or JSON), as zod schemas (layer 1).
+ *
+ * This is the *source* form: quantities are still text with units ("48 h") or numbers in the
+ * field's canonical unit, or expressions over parameters. `normalize.ts` turns it into the
+ * canonical `Model` (units converted once, names checked). Unknown keys are errors everywhere.
+ *
+ * Canonical units: time min, length um, volume um^3, rates 1/min, diffusion coefficient
+ * um^2/min, concentrations in each substrate's declared unit, counts in cells.
+ */
+import { z } from 'zod';
+
+/** A number in the field's canonical unit, a quantity with a unit ("2 day"), or an expression over parameters. */
+export const QuantityInput = z
+  .union([z.number(), z.string().min(1)])
+  .describe('A number in the canonical unit of the field, a quantity with a unit such as "48 h" or "1e5 um^2/min", or an expression over parameter names such as "2 * k_base".');
+export type QuantityInput = z.infer<typeof QuantityInput>;
+
+const Name = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+  message: 'a name must start with a letter and contain only letters, digits and _',
+});
+
+export const DirichletInput = z.strictObject({
+  enabled: z.boolean().describe('Whether the boundary value is imposed.'),
+  value: QuantityInput.describe('Concentration held at the boundary (substrate unit).'),
+});
+
+export const SubstrateInput = z.strictObject({
+  label: z.string().optional().describe('Display name, e.g. "TNF-alpha".'),
+  unit: z.string().min(1).describe('Concentration unit of the substrate, e.g. "ng/mL" or "uM".'),
+  diffusion_coefficient: QuantityInput.describe('Diffusion coefficient (um^2/min).'),
+  decay_rate: QuantityInput.describe('First-order decay rate (1/min).'),
+  initial_condition: QuantityInput.default(0).describe('Initial concentration (substrate unit).'),
+  dirichlet_boundary: DirichletInput.optional().describe('Concentration held at the domain boundary.'),
+  source: z.string().optional().describe('Where the diffusion and decay values come from.'),
+  description: z.string().optional(),
+});
+
+export const SecretionInput = z.strictObject({
+  secretion_rate: QuantityInput.default(0).describe('Secretion rate towards the target (1/min).'),
+  secretion_target: QuantityInput.default(0).describe('Saturation density of secretion (substrate unit).'),
+  uptake_rate: QuantityInput.default(0).describe('Uptake rate (1/min).'),
+  net_export_rate: QuantityInput.default(0).describe('Net export (substrate unit x um^3 / min).'),
+});
+
+export const MotilityInput = z.strictObject({
+  migration_speed: QuantityInput.default(0).describe('Speed (um/min).'),
+  persistence_time: QuantityInput.default(1).describe('Persistence time (min).'),
+  migration_bias: QuantityInput.default(0).describe('Bias towards the chemotactic direction, 0..1.'),
+  chemotaxis: z.record(Name, QuantityInput).default({}).describe('Chemotactic sensitivity per substrate (dimensionless).'),
+});
+
+export const PhagocytosisInput = z.strictObject({
+  apoptotic: QuantityInput.default(0).describe('Rate of phagocytosis of apoptotic cells (1/min).'),
+  necrotic: QuantityInput.default(0).describe('Rate of phagocytosis of necrotic cells (1/min).'),
+  live: z.record(Name, QuantityInput).default({}).describe('Rate of phagocytosis of live cells per cell type (1/min).'),
+});
+
+export const CellTypeInput = z.strictObject({
+  label: z.string().optional().describe('Display name, e.g. "AML blast".'),
+  description: z.string().optional(),
+  initial_number: QuantityInput.default(0).describe('Initial number of live cells in the niche (cells).'),
+  volume: QuantityInput.default(2494).describe('Total cell volume (um^3); PhysiCell default 2494 um^3.'),
+  cycle_entry: QuantityInput.default(0).describe('Rate of cycle entry, i.e. division (1/min).'),
+  apoptosis: QuantityInput.default(0).describe('Apoptosis rate (1/min).'),
+  necrosis: QuantityInput.default(0).describe('Necrosis rate (1/min).'),
+  apoptotic_clearance_time: QuantityInput.default(516).describe('Mean time an apoptotic cell remains before it is removed (min); PhysiCell default 516 min.'),
+  necrotic_clearance_time: QuantityInput.default(86400).describe('Mean time a necrotic cell remains before it is removed (min); PhysiCell lysed-phase default 86400 min.'),
+  influx: QuantityInput.default(0).describe('Recruitment into the niche (cells/min); a nichesim behaviour, modulable by rules.'),
+  secretion: z.record(Name, SecretionInput).default({}).describe('Secretion and uptake per substrate.'),
+  motility: MotilityInput.optional(),
+  transformation: z.record(Name, QuantityInput).default({}).describe('Rate of transformation to another cell type (1/min).'),
+  phagocytosis: PhagocytosisInput.optional(),
+  attack: z.record(Name, QuantityInput).default({}).describe('Rate of killing attacks on live cells of a type (1/min).'),
+  source: z.string().optional().describe('Where the cell parameters come from.'),
+});
+
+export const RuleInput = z.strictObject({
+  cell_type: Name.describe('Cell type whose behaviour the rule changes.'),
+  signal: z.string().min(1).describe('Signal, e.g. a substrate name, "contact with M2", "pressure".'),
+  direction: z.enum(['increases', 'decreases']),
+  behaviour: z.string().min(1).describe('Behaviour, e.g. "cycle entry", "apoptosis", "transform to M2", "PGE2 secretion".'),
+  saturation: QuantityInput.describe('Value of the behaviour when the signal saturates (behaviour unit).'),
+  half_max: QuantityInput.describe('Signal value at half of the response (signal unit); >= 0.'),
+  hill_power: QuantityInput.describe('Hill power (dimensionless), > 0.'),
+  applies_to_dead: z.boolean().default(false),
+  evidence: z.array(z.string().min(1)).min(1).describe('Knowledge-base ids supporting the rule, e.g. [I019].'),
+  note: z.string().optional(),
+});
+
+export const ParameterInput = z.strictObject({
+  value: QuantityInput.describe('Value of the parameter, with its unit.'),
+  unit: z.string().optional().describe('Unit the value is stated in, when the value is a bare number.'),
+  source: z.string().min(1).describe('Citation (PMID/DOI) or the reasoning behind an estimate.'),
+  estimate: z.boolean().default(false).describe('True when the value is an estimate rather than a measurement.'),
+  range: z.tuple([QuantityInput, QuantityInput]).optional().describe('Plausible range [low, high]; required for estimates.'),
+  description: z.string().optional(),
+});
+
+export const OutputInput = z.strictObject({
+  expression: z.string().min(1).describe('Expression over cell type, substrate and parameter names, e.g. "M2 / (M1 + M2)".'),
+  unit: z.string().default('dimensionless'),
+  description: z.string().optional(),
+});
+
+export const DoseInput = z.strictObject({
+  substrate: Name,
+  kind: z.enum(['bolus', 'infusion']),
+  start: QuantityInput.describe('Time of the first dose (min).'),
+  amount: QuantityInput.optional().describe('Bolus: rise of the niche concentration (substrate unit).'),
+  rate: QuantityInput.optional().describe('Infusion: rate of rise of the concentration (substrate unit per min).'),
+  duration: QuantityInput.optional().describe('Infusion: duration of each infusion (min).'),
+  interval: QuantityInput.optional().describe('Time between doses (min); needed when count > 1.'),
+  count: z.number().int().positive().default(1),
+  note: z.string().optional(),
+});
+
+export const SimulationInput = z.strictObject({
+  t_end: QuantityInput.default('180 day').describe('End time (min).'),
+  output_interval: QuantityInput.default('1 day').describe('Time between output rows (min).'),
+});
+
+export const NicheInput = z.strictObject({
+  volume: QuantityInput.describe('Volume of the well-mixed niche the cell numbers live in (um^3).'),
+  description: z.string().optional(),
+});
+
+export const ModelInput = z.strictObject({
+  nichesim: z.literal(1).describe('Model format version.'),
+  extends: z.string().min(1).optional().describe('Path of a model this one modifies (relative to this file); mappings merge, lists replace.'),
+  name: Name,
+  title: z.string().optional(),
+  description: z.string().optional(),
+  niche: NicheInput,
+  simulation: SimulationInput.default({ t_end: '180 day', output_interval: '1 day' }),
+  parameters: z.record(Name, ParameterInput).default({}),
+  substrates: z.record(Name, SubstrateInput).default({}),
+  cell_types: z.record(Name, CellTypeInput),
+  rules: z.array(RuleInput).default([]),
+  outputs: z.record(z.string().min(1), OutputInput).default({}),
+  dosing: z.array(DoseInput).default([]),
+});
+export type ModelInput = z.infer<typeof ModelInput>;

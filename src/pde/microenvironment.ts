@@ -1,0 +1,991 @@
+/**
+ * BioFVM-class diffusion–decay microenvironment (layer 3, no Node-only API).
+ *
+ * For each substrate k on a uniform Cartesian voxel mesh ({@link Mesh}):
+ *
+ *     ∂ρ_k/∂t = D_k ∇²ρ_k − λ_k ρ_k + sources/sinks,
+ *
+ * with zero-flux (Neumann) boundaries by default, optional Dirichlet conditions per substrate on
+ * each domain face and on individual interior voxels.
+ *
+ * Units: lengths in micrometres (um), time in minutes (min), D in um^2/min, λ in 1/min, densities
+ * in the substrate's own concentration unit (written [c] below), volumes in um^3, amounts in
+ * [c]·um^3.
+ *
+ * Layout: all densities live in one `Float64Array` flattened `[nSubstrates][nz][ny][nx]`:
+ * substrate k, voxel v (see {@link Mesh} for v = i + nx·(j + ny·l)) is at `k·nVoxels + v`.
+ *
+ * Method (one call of {@link step}): the implicit, first-order, locally one-dimensional (LOD)
+ * operator splitting of BioFVM. With d = mesh.dims sweeps (x, then y, then z), each sweep solves
+ * the backward-Euler tridiagonal system along every grid line of that axis,
+ *
+ *     −r ρ'_{i−1} + (1 + 2r + λΔt/d) ρ'_i − r ρ'_{i+1} = ρ_i,   r = D Δt / h²,
+ *
+ * with the end rows (1 + r + λΔt/d) for zero flux (a line of one voxel has the single entry
+ * 1 + λΔt/d), by the Thomas algorithm whose coefficients are precomputed once per Δt and cached.
+ * The decay is split evenly among the d sweeps, so a spatially uniform field (or any field when
+ * D = 0) is multiplied by exactly (1 + λΔt/d)^(−d) per step — not 1/(1 + λΔt) — as in BioFVM.
+ * The scheme is unconditionally stable, first order in time and second order in space, and keeps
+ * nonnegative data nonnegative (every arithmetic operation of the sweep is a sum of nonnegative
+ * terms).
+ *
+ * Dirichlet voxels (per substrate: the voxels of enabled faces, plus interior voxels) are held at
+ * their value. Two schemes ({@link MicroenvironmentOptions.dirichletScheme}):
+ * - 'implicit' (default): a held voxel is an identity row of every tridiagonal system it lies on
+ *   (its neighbours see it as a known value within the implicit solve); values are also written
+ *   before the first and after the last sweep. Lines that contain held voxels use per-voxel Thomas
+ *   coefficients (cached like the others). In 1D the steady state is then independent of Δt, and
+ *   in 2D/3D the only Δt-dependence left is the O(Δt) LOD splitting error.
+ * - 'overwrite': exactly BioFVM/PhysiCell — held voxels are free unknowns of the sweeps and are
+ *   overwritten with their value before the first sweep and after every sweep. Its error near a
+ *   held voxel grows with r = DΔt/h² (first order in Δt); use it to reproduce PhysiCell output.
+ * In both, a held voxel reads exactly its value after any step, whatever Δt or number of substeps.
+ *
+ * References:
+ * - A. Ghaffarizadeh, S.H. Friedman, P. Macklin (2016) "BioFVM: an efficient, parallelized
+ *   diffusive transport solver for 3-D biological simulations", Bioinformatics 32(8):1256-1258,
+ *   doi:10.1093/bioinformatics/btv730 (LOD scheme, Thomas coefficients, cell source/sink update).
+ * - A. Ghaffarizadeh et al. (2018) "PhysiCell: an open source physics-based cell simulator for 3-D
+ *   multicellular systems", PLoS Comput Biol 14(2):e1005991, doi:10.1371/journal.pcbi.1005991
+ *   (per-cell secretion/uptake semantics, gradients).
+ * - L.H. Thomas (1949), tridiagonal matrix algorithm; see e.g. W.H. Press et al., Numerical
+ *   Recipes, 3rd ed., §2.4.
+ */
+
+import type { Mesh } from './mesh.js';
+
+/** A domain face. In 1D only x faces exist, in 2D x and y faces; conditions on absent faces are ignored. */
+export type Face = 'xmin' | 'xmax' | 'ymin' | 'ymax' | 'zmin' | 'zmax';
+
+/** All faces, in the order in which face conditions are applied (a later face wins at edges/corners). */
+export const FACES: readonly Face[] = ['xmin', 'xmax', 'ymin', 'ymax', 'zmin', 'zmax'];
+
+/** A Dirichlet condition on a face: when enabled, the boundary voxels of that face are held at `value` ([c], ≥ 0). */
+export interface DirichletCondition {
+  enabled: boolean;
+  value: number;
+}
+
+/**
+ * Declaration of one substrate.
+ * - name: unique, non-empty.
+ * - diffusionCoefficient D: um^2/min, finite, ≥ 0.
+ * - decayRate λ: 1/min, finite, ≥ 0.
+ * - initialValue: [c], finite, ≥ 0 (uniform initial field).
+ * - dirichlet.faces: optional per-face Dirichlet conditions (default: none, i.e. zero flux). The
+ *   held voxels are the outermost voxel layer of the face (as in BioFVM), not ghost points.
+ */
+export interface SubstrateSpec {
+  name: string;
+  diffusionCoefficient: number;
+  decayRate: number;
+  initialValue: number;
+  dirichlet?: { faces?: Partial<Record<Face, DirichletCondition>> };
+}
+
+/**
+ * A microenvironment: a mesh, per-substrate parameters and boundary conditions, and the density
+ * field. Created by {@link createMicroenvironment}; a plain value without globals (any number can
+ * coexist). Operate on it with the functions of this module.
+ */
+export interface Microenvironment {
+  /** The voxel mesh. */
+  readonly mesh: Mesh;
+  /** Substrate names, index k = position. */
+  readonly substrateNames: readonly string[];
+  /** Number of substrates. */
+  readonly nSubstrates: number;
+  /**
+   * All densities ([c]), flattened `[nSubstrates][nz][ny][nx]` (index k·nVoxels + voxel). May be
+   * read and written directly (values must stay finite and ≥ 0); Dirichlet voxels are reset to
+   * their value at the next {@link step}.
+   */
+  readonly densities: Float64Array;
+}
+
+/** Options of {@link createMicroenvironment}. */
+export interface MicroenvironmentOptions {
+  /**
+   * How Dirichlet voxels enter the sweeps (see the module comment): 'implicit' (default, identity
+   * rows in the tridiagonal systems) or 'overwrite' (BioFVM/PhysiCell: overwrite before and after
+   * each sweep only).
+   */
+  dirichletScheme?: 'implicit' | 'overwrite';
+}
+
+const FACE_SET: ReadonlySet<string> = new Set(FACES);
+
+/** Per-voxel Thomas coefficients of one substrate (arrays of length nVoxels, flattened [nz][ny][nx]). */
+interface VoxelCoefficients {
+  invX: Float64Array;
+  gX: Float64Array;
+  invY: Float64Array | null;
+  gY: Float64Array | null;
+  invZ: Float64Array | null;
+  gZ: Float64Array | null;
+}
+
+class MicroenvironmentImpl implements Microenvironment {
+  readonly mesh: Mesh;
+  readonly substrateNames: readonly string[];
+  readonly nSubstrates: number;
+  readonly densities: Float64Array;
+
+  /** D_k (um^2/min) and λ_k (1/min). */
+  readonly diff: Float64Array;
+  readonly decay: Float64Array;
+  /** Bumped whenever D or λ changes; part of the coefficient-cache key. */
+  paramVersion = 0;
+
+  /** Face conditions per substrate (a copy of the user's, validated). */
+  readonly faces: Array<Record<Face, DirichletCondition>>;
+  /** Interior Dirichlet voxels per substrate: voxel → value. */
+  readonly interior: Array<Map<number, number>>;
+  /** Compiled Dirichlet lists per substrate: absolute indices into `densities`, and values. */
+  dirIndex: Int32Array[] = [];
+  dirValue: Float64Array[] = [];
+  dirDirty = true;
+  /** Bumped whenever the compiled Dirichlet lists change; part of the coefficient-cache key. */
+  dirVersion = 0;
+  /** 'implicit' or 'overwrite' (see MicroenvironmentOptions). */
+  readonly implicitDirichlet: boolean;
+  /** Per-voxel coefficients of substrates that hold voxels (implicit scheme only), else null. */
+  voxelCoef: Array<VoxelCoefficients | null> = [];
+
+  /** Thomas coefficients per axis, flattened [nSubstrates][n_axis]: inv = 1/denominator, g = r/denominator. */
+  readonly invX: Float64Array;
+  readonly gX: Float64Array;
+  readonly invY: Float64Array;
+  readonly gY: Float64Array;
+  readonly invZ: Float64Array;
+  readonly gZ: Float64Array;
+  /** 1 if substrate k changes under diffusion/decay (D > 0 or λ > 0), else 0. */
+  readonly active: Uint8Array;
+  cachedDt = Number.NaN;
+  cachedVersion = -1;
+  cachedDirVersion = -1;
+
+  constructor(mesh: Mesh, specs: readonly SubstrateSpec[], implicitDirichlet: boolean) {
+    this.mesh = mesh;
+    this.implicitDirichlet = implicitDirichlet;
+    const n = specs.length;
+    this.nSubstrates = n;
+    this.substrateNames = Object.freeze(specs.map((s) => s.name));
+    this.densities = new Float64Array(n * mesh.nVoxels);
+    this.diff = new Float64Array(n);
+    this.decay = new Float64Array(n);
+    this.faces = [];
+    this.interior = [];
+    for (let k = 0; k < n; k++) {
+      const s = specs[k];
+      this.diff[k] = s.diffusionCoefficient;
+      this.decay[k] = s.decayRate;
+      this.densities.fill(s.initialValue, k * mesh.nVoxels, (k + 1) * mesh.nVoxels);
+      const f = {} as Record<Face, DirichletCondition>;
+      for (const face of FACES) {
+        const c = s.dirichlet?.faces?.[face];
+        f[face] = c ? { enabled: c.enabled, value: c.value } : { enabled: false, value: 0 };
+      }
+      this.faces.push(f);
+      this.interior.push(new Map());
+    }
+    this.invX = new Float64Array(n * mesh.nx);
+    this.gX = new Float64Array(n * mesh.nx);
+    this.invY = new Float64Array(n * mesh.ny);
+    this.gY = new Float64Array(n * mesh.ny);
+    this.invZ = new Float64Array(n * mesh.nz);
+    this.gZ = new Float64Array(n * mesh.nz);
+    this.active = new Uint8Array(n);
+    for (let k = 0; k < n; k++) this.voxelCoef.push(null);
+  }
+}
+
+function impl(env: Microenvironment): MicroenvironmentImpl {
+  if (!(env instanceof MicroenvironmentImpl)) {
+    throw new TypeError('expected a Microenvironment created by createMicroenvironment');
+  }
+  return env;
+}
+
+function checkNonNegative(what: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new RangeError(`${what} must be a finite number ≥ 0 (got ${String(v)})`);
+  }
+  return v;
+}
+
+function checkSubstrate(e: MicroenvironmentImpl, k: number, fn: string): void {
+  if (!Number.isInteger(k) || k < 0 || k >= e.nSubstrates) {
+    throw new RangeError(`${fn}: substrate index ${k} is outside [0, ${e.nSubstrates})`);
+  }
+}
+
+function checkVoxel(e: MicroenvironmentImpl, voxel: number, fn: string): void {
+  if (!Number.isInteger(voxel) || voxel < 0 || voxel >= e.mesh.nVoxels) {
+    throw new RangeError(`${fn}: voxel index ${voxel} is outside [0, ${e.mesh.nVoxels})`);
+  }
+}
+
+function checkCondition(where: string, c: unknown): DirichletCondition {
+  if (c === null || typeof c !== 'object' || typeof (c as DirichletCondition).enabled !== 'boolean') {
+    throw new RangeError(`${where}: a Dirichlet condition must be {enabled: boolean, value: number}`);
+  }
+  checkNonNegative(`${where}: Dirichlet value`, (c as DirichletCondition).value);
+  return c as DirichletCondition;
+}
+
+/**
+ * Creates a microenvironment on `mesh` with the given substrates (index k = position in the
+ * array). Densities start at each substrate's `initialValue`; voxels under an enabled Dirichlet
+ * face condition start at the condition's value. `options.dirichletScheme` chooses how held voxels
+ * enter the implicit sweeps (default 'implicit'; 'overwrite' reproduces BioFVM/PhysiCell).
+ *
+ * @throws RangeError with a message naming the substrate and field when a name is empty or
+ *   duplicated, D or λ or the initial value is not a finite number ≥ 0, a face name is unknown,
+ *   or a Dirichlet value is not a finite number ≥ 0.
+ */
+export function createMicroenvironment(
+  mesh: Mesh, substrates: readonly SubstrateSpec[], options: MicroenvironmentOptions = {},
+): Microenvironment {
+  const scheme = options.dirichletScheme ?? 'implicit';
+  if (scheme !== 'implicit' && scheme !== 'overwrite') {
+    throw new RangeError(
+      `createMicroenvironment: dirichletScheme must be 'implicit' or 'overwrite' (got ${String(scheme)})`,
+    );
+  }
+  if (!mesh || typeof mesh.nVoxels !== 'number') {
+    throw new RangeError('createMicroenvironment: a mesh from createMesh is required');
+  }
+  if (!Array.isArray(substrates)) {
+    throw new RangeError('createMicroenvironment: substrates must be an array');
+  }
+  const seen = new Set<string>();
+  for (let k = 0; k < substrates.length; k++) {
+    const s = substrates[k];
+    const where = `createMicroenvironment: substrate ${k}${s && typeof s.name === 'string' ? ` ("${s.name}")` : ''}`;
+    if (!s || typeof s.name !== 'string' || s.name.length === 0) {
+      throw new RangeError(`${where}: name must be a non-empty string`);
+    }
+    if (seen.has(s.name)) throw new RangeError(`${where}: duplicate substrate name`);
+    seen.add(s.name);
+    checkNonNegative(`${where}: diffusionCoefficient (um^2/min)`, s.diffusionCoefficient);
+    checkNonNegative(`${where}: decayRate (1/min)`, s.decayRate);
+    checkNonNegative(`${where}: initialValue`, s.initialValue);
+    const faces = s.dirichlet?.faces;
+    if (faces !== undefined) {
+      if (faces === null || typeof faces !== 'object') {
+        throw new RangeError(`${where}: dirichlet.faces must be an object keyed by face`);
+      }
+      for (const [face, c] of Object.entries(faces)) {
+        if (!FACE_SET.has(face)) {
+          throw new RangeError(`${where}: unknown face "${face}" (expected one of ${FACES.join(', ')})`);
+        }
+        if (c !== undefined) checkCondition(`${where}, face ${face}`, c);
+      }
+    }
+  }
+  const env = new MicroenvironmentImpl(mesh, substrates, scheme === 'implicit');
+  compileDirichlet(env);
+  applyAllDirichlet(env);
+  return env;
+}
+
+/**
+ * Index of the substrate called `name`.
+ * @throws RangeError if there is no such substrate.
+ */
+export function substrateIndex(env: Microenvironment, name: string): number {
+  const k = env.substrateNames.indexOf(name);
+  if (k < 0) {
+    throw new RangeError(
+      `substrateIndex: unknown substrate "${name}" (known: ${env.substrateNames.join(', ') || 'none'})`,
+    );
+  }
+  return k;
+}
+
+/** Diffusion coefficient of substrate k (um^2/min). @throws RangeError on a bad index. */
+export function getDiffusionCoefficient(env: Microenvironment, k: number): number {
+  const e = impl(env);
+  checkSubstrate(e, k, 'getDiffusionCoefficient');
+  return e.diff[k];
+}
+
+/** Decay rate of substrate k (1/min). @throws RangeError on a bad index. */
+export function getDecayRate(env: Microenvironment, k: number): number {
+  const e = impl(env);
+  checkSubstrate(e, k, 'getDecayRate');
+  return e.decay[k];
+}
+
+/**
+ * Sets the diffusion coefficient of substrate k (um^2/min); invalidates the cached Thomas
+ * coefficients. @throws RangeError if D is not a finite number ≥ 0 or k is out of range.
+ */
+export function setDiffusionCoefficient(env: Microenvironment, k: number, D: number): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'setDiffusionCoefficient');
+  checkNonNegative(`setDiffusionCoefficient: diffusion coefficient of "${e.substrateNames[k]}" (um^2/min)`, D);
+  e.diff[k] = D;
+  e.paramVersion++;
+}
+
+/**
+ * Sets the decay rate of substrate k (1/min); invalidates the cached Thomas coefficients.
+ * @throws RangeError if λ is not a finite number ≥ 0 or k is out of range.
+ */
+export function setDecayRate(env: Microenvironment, k: number, lambda: number): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'setDecayRate');
+  checkNonNegative(`setDecayRate: decay rate of "${e.substrateNames[k]}" (1/min)`, lambda);
+  e.decay[k] = lambda;
+  e.paramVersion++;
+}
+
+/** Density of substrate k in a voxel ([c]). @throws RangeError on a bad substrate or voxel index. */
+export function getDensity(env: Microenvironment, k: number, voxel: number): number {
+  const e = impl(env);
+  checkSubstrate(e, k, 'getDensity');
+  checkVoxel(e, voxel, 'getDensity');
+  return e.densities[k * e.mesh.nVoxels + voxel];
+}
+
+/**
+ * Sets the density of substrate k in a voxel ([c]). A Dirichlet voxel is reset to its value at
+ * the next step. @throws RangeError on a bad index or a value that is not finite and ≥ 0.
+ */
+export function setDensity(env: Microenvironment, k: number, voxel: number, value: number): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'setDensity');
+  checkVoxel(e, voxel, 'setDensity');
+  checkNonNegative('setDensity: density', value);
+  e.densities[k * e.mesh.nVoxels + voxel] = value;
+}
+
+/**
+ * A view (no copy) of substrate k's densities, length nVoxels, flattened `[nz][ny][nx]`.
+ * Allocates a small view object: do not call in a per-voxel loop.
+ * @throws RangeError on a bad index.
+ */
+export function substrateDensities(env: Microenvironment, k: number): Float64Array {
+  const e = impl(env);
+  checkSubstrate(e, k, 'substrateDensities');
+  const n = e.mesh.nVoxels;
+  return e.densities.subarray(k * n, (k + 1) * n);
+}
+
+/**
+ * Total amount of substrate k in the domain, Σ_v ρ_v · V_voxel ([c]·um^3), summed with Neumaier
+ * compensated summation (so that conservation can be checked to ~1e-15 relative).
+ * @throws RangeError on a bad index.
+ */
+export function totalAmount(env: Microenvironment, k: number): number {
+  const e = impl(env);
+  checkSubstrate(e, k, 'totalAmount');
+  const n = e.mesh.nVoxels;
+  const rho = e.densities;
+  let sum = 0;
+  let comp = 0;
+  for (let v = k * n, end = (k + 1) * n; v < end; v++) {
+    const x = rho[v];
+    const t = sum + x;
+    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return (sum + comp) * e.mesh.voxelVolume;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dirichlet conditions
+
+/**
+ * Sets (or disables) the Dirichlet condition of substrate k on one face. Enabling it sets the
+ * face's boundary voxels to the value at once. Faces absent from the mesh's dimension (y faces in
+ * 1D, z faces in 1D/2D) are stored but have no effect. Other substrates are never touched.
+ * @throws RangeError on a bad index, unknown face, or a value that is not finite and ≥ 0.
+ */
+export function setFaceDirichlet(env: Microenvironment, k: number, face: Face, condition: DirichletCondition): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'setFaceDirichlet');
+  if (!FACE_SET.has(face)) {
+    throw new RangeError(`setFaceDirichlet: unknown face "${String(face)}" (expected one of ${FACES.join(', ')})`);
+  }
+  const c = checkCondition('setFaceDirichlet', condition);
+  e.faces[k][face] = { enabled: c.enabled, value: c.value };
+  e.dirDirty = true;
+  compileDirichlet(e);
+  applyDirichlet(e.densities, e.dirIndex[k], e.dirValue[k]);
+}
+
+/**
+ * Holds voxel `voxel` of substrate k at `value` ([c], ≥ 0) from now on (an interior Dirichlet
+ * voxel; any voxel may be used, including boundary ones). Interior conditions take precedence over
+ * face conditions on the same voxel. The density is set to the value at once.
+ * @throws RangeError on a bad index or a value that is not finite and ≥ 0.
+ */
+export function setDirichletVoxel(env: Microenvironment, k: number, voxel: number, value: number): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'setDirichletVoxel');
+  checkVoxel(e, voxel, 'setDirichletVoxel');
+  checkNonNegative('setDirichletVoxel: Dirichlet value', value);
+  e.interior[k].set(voxel, value);
+  e.densities[k * e.mesh.nVoxels + voxel] = value;
+  e.dirDirty = true;
+}
+
+/**
+ * Removes the interior Dirichlet condition of substrate k at `voxel` (no-op if none). The density
+ * keeps its current value and evolves freely from the next step (unless a face condition holds it).
+ * @throws RangeError on a bad index.
+ */
+export function clearDirichletVoxel(env: Microenvironment, k: number, voxel: number): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'clearDirichletVoxel');
+  checkVoxel(e, voxel, 'clearDirichletVoxel');
+  if (e.interior[k].delete(voxel)) e.dirDirty = true;
+}
+
+/**
+ * The voxels currently held by a Dirichlet condition for substrate k (faces and interior), as
+ * sorted voxel indices with their values. Returns copies.
+ * @throws RangeError on a bad index.
+ */
+export function dirichletVoxels(env: Microenvironment, k: number): { voxels: Int32Array; values: Float64Array } {
+  const e = impl(env);
+  checkSubstrate(e, k, 'dirichletVoxels');
+  compileDirichlet(e);
+  const base = k * e.mesh.nVoxels;
+  const voxels = new Int32Array(e.dirIndex[k].length);
+  for (let i = 0; i < voxels.length; i++) voxels[i] = e.dirIndex[k][i] - base;
+  return { voxels, values: e.dirValue[k].slice() };
+}
+
+function faceActive(mesh: Mesh, face: Face): boolean {
+  if (face === 'xmin' || face === 'xmax') return true;
+  if (face === 'ymin' || face === 'ymax') return mesh.dims >= 2;
+  return mesh.dims === 3;
+}
+
+function compileDirichlet(e: MicroenvironmentImpl): void {
+  if (!e.dirDirty) return;
+  const { nx, ny, nz, nVoxels } = e.mesh;
+  const dirIndex: Int32Array[] = [];
+  const dirValue: Float64Array[] = [];
+  for (let k = 0; k < e.nSubstrates; k++) {
+    const held = new Map<number, number>();
+    for (const face of FACES) {
+      const c = e.faces[k][face];
+      if (!c.enabled || !faceActive(e.mesh, face)) continue;
+      const v = c.value;
+      if (face === 'xmin' || face === 'xmax') {
+        const i = face === 'xmin' ? 0 : nx - 1;
+        for (let l = 0; l < nz; l++) for (let j = 0; j < ny; j++) held.set(i + nx * (j + ny * l), v);
+      } else if (face === 'ymin' || face === 'ymax') {
+        const j = face === 'ymin' ? 0 : ny - 1;
+        for (let l = 0; l < nz; l++) for (let i = 0; i < nx; i++) held.set(i + nx * (j + ny * l), v);
+      } else {
+        const l = face === 'zmin' ? 0 : nz - 1;
+        for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) held.set(i + nx * (j + ny * l), v);
+      }
+    }
+    for (const [voxel, v] of e.interior[k]) held.set(voxel, v);
+    const keys = Array.from(held.keys()).sort((a, b) => a - b);
+    const idx = new Int32Array(keys.length);
+    const val = new Float64Array(keys.length);
+    const base = k * nVoxels;
+    for (let i = 0; i < keys.length; i++) {
+      idx[i] = base + keys[i];
+      val[i] = held.get(keys[i]) as number;
+    }
+    dirIndex.push(idx);
+    dirValue.push(val);
+  }
+  e.dirIndex = dirIndex;
+  e.dirValue = dirValue;
+  e.dirDirty = false;
+  e.dirVersion++;
+}
+
+function applyDirichlet(rho: Float64Array, idx: Int32Array, val: Float64Array): void {
+  for (let i = 0, n = idx.length; i < n; i++) rho[idx[i]] = val[i];
+}
+
+function applyAllDirichlet(e: MicroenvironmentImpl): void {
+  for (let k = 0; k < e.nSubstrates; k++) applyDirichlet(e.densities, e.dirIndex[k], e.dirValue[k]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diffusion–decay step
+
+/**
+ * Fills the Thomas coefficients of one axis (n voxels) for one substrate at offset `o`:
+ * denominators d_0 = b_0, d_i = b_i − r·g_{i−1}; inv_i = 1/d_i, g_i = r/d_i, with
+ * b = 1 + 2r + s inside, 1 + r + s at the two zero-flux ends, and 1 + s when n = 1.
+ */
+function thomasCoefficients(inv: Float64Array, g: Float64Array, o: number, n: number, r: number, s: number): void {
+  if (n === 1) {
+    inv[o] = 1 / (1 + s);
+    g[o] = 0;
+    return;
+  }
+  let denom = 1 + r + s;
+  inv[o] = 1 / denom;
+  g[o] = r / denom;
+  const bInner = 1 + 2 * r + s;
+  const bEnd = 1 + r + s;
+  for (let i = 1; i < n; i++) {
+    denom = (i === n - 1 ? bEnd : bInner) - r * g[o + i - 1];
+    inv[o + i] = 1 / denom;
+    g[o + i] = r / denom;
+  }
+}
+
+/**
+ * Per-voxel Thomas coefficients along one line of n voxels: entry i is at o + i·stride in `inv`/`g`
+ * and in `mask` (1 = held voxel). A held voxel is an identity row (inv = 1, g = 0); other rows keep
+ * b = 1 + 2r + s (1 + r + s at the ends, 1 + s if n = 1) and are eliminated as usual, the row after
+ * a held voxel starting afresh (its left coupling −r multiplies a known value).
+ */
+function lineCoefficients(
+  inv: Float64Array, g: Float64Array, mask: Uint8Array, o: number, stride: number, n: number,
+  r: number, s: number,
+): void {
+  let gPrev = 0;
+  for (let i = 0; i < n; i++) {
+    const idx = o + i * stride;
+    if (mask[idx] !== 0) {
+      inv[idx] = 1;
+      g[idx] = 0;
+      gPrev = 0;
+      continue;
+    }
+    const b = n === 1 ? 1 + s : i === 0 || i === n - 1 ? 1 + r + s : 1 + 2 * r + s;
+    const denom = b - r * gPrev;
+    inv[idx] = 1 / denom;
+    g[idx] = n === 1 ? 0 : r / denom;
+    gPrev = g[idx];
+  }
+}
+
+function voxelCoefficients(e: MicroenvironmentImpl, k: number, dt: number, s: number): void {
+  const m = e.mesh;
+  const { nx, ny, nz, nVoxels, dims } = m;
+  let c = e.voxelCoef[k];
+  if (c === null) {
+    c = {
+      invX: new Float64Array(nVoxels),
+      gX: new Float64Array(nVoxels),
+      invY: dims >= 2 ? new Float64Array(nVoxels) : null,
+      gY: dims >= 2 ? new Float64Array(nVoxels) : null,
+      invZ: dims === 3 ? new Float64Array(nVoxels) : null,
+      gZ: dims === 3 ? new Float64Array(nVoxels) : null,
+    };
+    e.voxelCoef[k] = c;
+  }
+  const mask = new Uint8Array(nVoxels);
+  const base = k * nVoxels;
+  const idx = e.dirIndex[k];
+  for (let i = 0; i < idx.length; i++) mask[idx[i] - base] = 1;
+  const D = e.diff[k];
+  const rx = (D * dt) / (m.dx * m.dx);
+  for (let line = 0; line < ny * nz; line++) lineCoefficients(c.invX, c.gX, mask, line * nx, 1, nx, rx, s);
+  if (dims >= 2 && c.invY && c.gY) {
+    const ry = (D * dt) / (m.dy * m.dy);
+    for (let l = 0; l < nz; l++) {
+      for (let i = 0; i < nx; i++) lineCoefficients(c.invY, c.gY, mask, i + nx * ny * l, nx, ny, ry, s);
+    }
+  }
+  if (dims === 3 && c.invZ && c.gZ) {
+    const rz = (D * dt) / (m.dz * m.dz);
+    for (let v = 0; v < nx * ny; v++) lineCoefficients(c.invZ, c.gZ, mask, v, nx * ny, nz, rz, s);
+  }
+}
+
+function ensureCoefficients(e: MicroenvironmentImpl, dt: number): void {
+  if (e.cachedDt === dt && e.cachedVersion === e.paramVersion && e.cachedDirVersion === e.dirVersion) return;
+  const m = e.mesh;
+  const d = m.dims;
+  for (let k = 0; k < e.nSubstrates; k++) {
+    const D = e.diff[k];
+    const s = (e.decay[k] * dt) / d;
+    e.active[k] = D > 0 || e.decay[k] > 0 ? 1 : 0;
+    thomasCoefficients(e.invX, e.gX, k * m.nx, m.nx, (D * dt) / (m.dx * m.dx), s);
+    if (d >= 2) thomasCoefficients(e.invY, e.gY, k * m.ny, m.ny, (D * dt) / (m.dy * m.dy), s);
+    if (d === 3) thomasCoefficients(e.invZ, e.gZ, k * m.nz, m.nz, (D * dt) / (m.dz * m.dz), s);
+    if (e.implicitDirichlet && e.dirIndex[k].length > 0) voxelCoefficients(e, k, dt, s);
+    else e.voxelCoef[k] = null;
+  }
+  e.cachedDt = dt;
+  e.cachedVersion = e.paramVersion;
+  e.cachedDirVersion = e.dirVersion;
+}
+
+/**
+ * Thomas solve along x for `nLines` contiguous lines of length nx starting at `base`.
+ * Forward: ρ'_0 = inv_0 ρ_0, ρ'_i = inv_i ρ_i + g_i ρ'_{i−1}; back: ρ_i = ρ'_i + g_i ρ_{i+1}.
+ * Four lines are solved together so that their independent recurrences overlap in the CPU
+ * (about 2× faster than one line at a time); the remaining lines are solved singly.
+ */
+function sweepLines(
+  rho: Float64Array, base: number, nx: number, nLines: number,
+  inv: Float64Array, g: Float64Array, co: number,
+): void {
+  const last = nx - 1;
+  const a0 = inv[co];
+  let line = 0;
+  for (; line + 3 < nLines; line += 4) {
+    const o0 = base + line * nx;
+    const o1 = o0 + nx;
+    const o2 = o1 + nx;
+    const o3 = o2 + nx;
+    let p0 = rho[o0] * a0;
+    let p1 = rho[o1] * a0;
+    let p2 = rho[o2] * a0;
+    let p3 = rho[o3] * a0;
+    rho[o0] = p0;
+    rho[o1] = p1;
+    rho[o2] = p2;
+    rho[o3] = p3;
+    for (let i = 1; i <= last; i++) {
+      const a = inv[co + i];
+      const b = g[co + i];
+      p0 = a * rho[o0 + i] + b * p0;
+      rho[o0 + i] = p0;
+      p1 = a * rho[o1 + i] + b * p1;
+      rho[o1 + i] = p1;
+      p2 = a * rho[o2 + i] + b * p2;
+      rho[o2 + i] = p2;
+      p3 = a * rho[o3 + i] + b * p3;
+      rho[o3 + i] = p3;
+    }
+    for (let i = last - 1; i >= 0; i--) {
+      const b = g[co + i];
+      p0 = rho[o0 + i] + b * p0;
+      rho[o0 + i] = p0;
+      p1 = rho[o1 + i] + b * p1;
+      rho[o1 + i] = p1;
+      p2 = rho[o2 + i] + b * p2;
+      rho[o2 + i] = p2;
+      p3 = rho[o3 + i] + b * p3;
+      rho[o3 + i] = p3;
+    }
+  }
+  for (; line < nLines; line++) {
+    const o = base + line * nx;
+    let p = rho[o] * a0;
+    rho[o] = p;
+    for (let i = 1; i <= last; i++) {
+      p = inv[co + i] * rho[o + i] + g[co + i] * p;
+      rho[o + i] = p;
+    }
+    for (let i = last - 1; i >= 0; i--) {
+      p = rho[o + i] + g[co + i] * p;
+      rho[o + i] = p;
+    }
+  }
+}
+
+/**
+ * Thomas solve along a strided axis: `nRows` rows of `rowLen` contiguous values starting at
+ * `base` (row j at base + j·rowLen); the tridiagonal systems run across rows, element-wise, so the
+ * inner loop walks memory contiguously (used for y with rowLen = nx, for z with rowLen = nx·ny).
+ */
+function sweepRows(
+  rho: Float64Array, base: number, rowLen: number, nRows: number,
+  inv: Float64Array, g: Float64Array, co: number,
+): void {
+  const a0 = inv[co];
+  for (let i = base, end = base + rowLen; i < end; i++) rho[i] *= a0;
+  for (let j = 1; j < nRows; j++) {
+    const a = inv[co + j];
+    const b = g[co + j];
+    const o = base + j * rowLen;
+    for (let i = o, end = o + rowLen; i < end; i++) rho[i] = a * rho[i] + b * rho[i - rowLen];
+  }
+  for (let j = nRows - 2; j >= 0; j--) {
+    const b = g[co + j];
+    const o = base + j * rowLen;
+    for (let i = o, end = o + rowLen; i < end; i++) rho[i] += b * rho[i + rowLen];
+  }
+}
+
+/**
+ * Like {@link sweepLines} with per-voxel coefficients: the coefficients of voxel (line, i) are at
+ * line·nx + i (relative to the substrate), so lines may contain identity rows (held voxels).
+ */
+function sweepLinesVar(
+  rho: Float64Array, base: number, nx: number, nLines: number, inv: Float64Array, g: Float64Array,
+): void {
+  const last = nx - 1;
+  let line = 0;
+  for (; line + 1 < nLines; line += 2) {
+    const c0 = line * nx;
+    const c1 = c0 + nx;
+    const o0 = base + c0;
+    const o1 = base + c1;
+    let p0 = rho[o0] * inv[c0];
+    let p1 = rho[o1] * inv[c1];
+    rho[o0] = p0;
+    rho[o1] = p1;
+    for (let i = 1; i <= last; i++) {
+      p0 = inv[c0 + i] * rho[o0 + i] + g[c0 + i] * p0;
+      rho[o0 + i] = p0;
+      p1 = inv[c1 + i] * rho[o1 + i] + g[c1 + i] * p1;
+      rho[o1 + i] = p1;
+    }
+    for (let i = last - 1; i >= 0; i--) {
+      p0 = rho[o0 + i] + g[c0 + i] * p0;
+      rho[o0 + i] = p0;
+      p1 = rho[o1 + i] + g[c1 + i] * p1;
+      rho[o1 + i] = p1;
+    }
+  }
+  for (; line < nLines; line++) {
+    const c = line * nx;
+    const o = base + c;
+    let p = rho[o] * inv[c];
+    rho[o] = p;
+    for (let i = 1; i <= last; i++) {
+      p = inv[c + i] * rho[o + i] + g[c + i] * p;
+      rho[o + i] = p;
+    }
+    for (let i = last - 1; i >= 0; i--) {
+      p = rho[o + i] + g[c + i] * p;
+      rho[o + i] = p;
+    }
+  }
+}
+
+/**
+ * Like {@link sweepRows} with per-voxel coefficients: the coefficients of the element at
+ * base + j·rowLen + i are at cBase + j·rowLen + i (relative to the substrate).
+ */
+function sweepRowsVar(
+  rho: Float64Array, base: number, rowLen: number, nRows: number,
+  inv: Float64Array, g: Float64Array, cBase: number,
+): void {
+  const shift = base - cBase;
+  for (let c = cBase, end = cBase + rowLen; c < end; c++) rho[c + shift] *= inv[c];
+  for (let j = 1; j < nRows; j++) {
+    const c0 = cBase + j * rowLen;
+    for (let c = c0, end = c0 + rowLen; c < end; c++) {
+      const i = c + shift;
+      rho[i] = inv[c] * rho[i] + g[c] * rho[i - rowLen];
+    }
+  }
+  for (let j = nRows - 2; j >= 0; j--) {
+    const c0 = cBase + j * rowLen;
+    for (let c = c0, end = c0 + rowLen; c < end; c++) {
+      const i = c + shift;
+      rho[i] += g[c] * rho[i + rowLen];
+    }
+  }
+}
+
+/**
+ * Advances all substrates by one implicit LOD diffusion–decay step of length dt (min); see the
+ * module comment for the scheme. Thomas coefficients are computed on the first call, and again
+ * only when dt or a D/λ changes. Does not allocate (except when Dirichlet conditions changed since
+ * the last call, which recompiles their voxel lists).
+ * @throws RangeError if dt is not a finite number > 0.
+ */
+export function step(env: Microenvironment, dt: number): void {
+  const e = impl(env);
+  if (!(dt > 0) || !Number.isFinite(dt)) {
+    throw new RangeError(`step: dt must be a finite number > 0 min (got ${dt})`);
+  }
+  compileDirichlet(e);
+  ensureCoefficients(e, dt);
+  const m = e.mesh;
+  const { nx, ny, nz, nVoxels, dims } = m;
+  const rho = e.densities;
+  const plane = nx * ny;
+  for (let k = 0; k < e.nSubstrates; k++) {
+    const idx = e.dirIndex[k];
+    const val = e.dirValue[k];
+    applyDirichlet(rho, idx, val);
+    if (e.active[k] === 0) continue;
+    const base = k * nVoxels;
+    const vc = e.voxelCoef[k];
+    if (vc !== null) {
+      // Implicit Dirichlet: held voxels are identity rows, so they keep their value through the sweeps.
+      sweepLinesVar(rho, base, nx, ny * nz, vc.invX, vc.gX);
+      if (dims >= 2 && vc.invY && vc.gY) {
+        for (let l = 0; l < nz; l++) sweepRowsVar(rho, base + l * plane, nx, ny, vc.invY, vc.gY, l * plane);
+      }
+      if (dims === 3 && vc.invZ && vc.gZ) sweepRowsVar(rho, base, plane, nz, vc.invZ, vc.gZ, 0);
+      applyDirichlet(rho, idx, val);
+      continue;
+    }
+    sweepLines(rho, base, nx, ny * nz, e.invX, e.gX, k * nx);
+    applyDirichlet(rho, idx, val);
+    if (dims >= 2) {
+      for (let l = 0; l < nz; l++) sweepRows(rho, base + l * plane, nx, ny, e.invY, e.gY, k * ny);
+      applyDirichlet(rho, idx, val);
+    }
+    if (dims === 3) {
+      sweepRows(rho, base, plane, nz, e.invZ, e.gZ, k * nz);
+      applyDirichlet(rho, idx, val);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources and sinks
+
+/**
+ * Secretion/uptake/export of one cell into its voxel for substrate k over dt (min), with the
+ * PhysiCell/BioFVM local implicit update
+ *
+ *     c = dt · V_cell / V_voxel
+ *     ρ ← (ρ + c·S·T) / (1 + c·(S + U))      then      ρ ← ρ + E·dt / V_voxel
+ *
+ * S = secretionRate (1/min), T = secretionTarget ([c]), U = uptakeRate (1/min), E = netExport
+ * ([c]·um^3/min, may be negative), V_cell = cellVolume (um^3). Unlike PhysiCell, a negative net
+ * export cannot drive the density below 0: the result is clamped at 0 (and the returned amount
+ * reflects the clamp).
+ *
+ * @returns the change of the substrate amount in the voxel, (ρ_new − ρ_old)·V_voxel ([c]·um^3);
+ *   the cell's internalised amount changes by minus this value.
+ * @throws RangeError on a bad substrate/voxel index, or when cellVolume, S, T, U are not finite
+ *   and ≥ 0, E is not finite, or dt is not finite and > 0.
+ */
+export function applyCellSourcesSinks(
+  env: Microenvironment, k: number, voxel: number, cellVolume: number,
+  secretionRate: number, secretionTarget: number, uptakeRate: number, netExport: number, dt: number,
+): number {
+  const e = impl(env);
+  const nV = e.mesh.nVoxels;
+  if (!(k >= 0 && k < e.nSubstrates && voxel >= 0 && voxel < nV) || !Number.isInteger(k) || !Number.isInteger(voxel)) {
+    throw new RangeError(`applyCellSourcesSinks: substrate ${k} or voxel ${voxel} out of range`);
+  }
+  if (
+    !(cellVolume >= 0 && secretionRate >= 0 && secretionTarget >= 0 && uptakeRate >= 0 && dt > 0) ||
+    !Number.isFinite(cellVolume + secretionRate + secretionTarget + uptakeRate + netExport + dt)
+  ) {
+    throw new RangeError(
+      'applyCellSourcesSinks: cellVolume, secretionRate, secretionTarget, uptakeRate must be finite and ≥ 0, ' +
+        `netExport finite and dt finite > 0 (got V=${cellVolume}, S=${secretionRate}, T=${secretionTarget}, ` +
+        `U=${uptakeRate}, E=${netExport}, dt=${dt})`,
+    );
+  }
+  const vv = e.mesh.voxelVolume;
+  const rho = e.densities;
+  const at = k * nV + voxel;
+  const old = rho[at];
+  const c = (dt * cellVolume) / vv;
+  let v = (old + c * secretionRate * secretionTarget) / (1 + c * (secretionRate + uptakeRate));
+  v += (netExport * dt) / vv;
+  if (v < 0) v = 0;
+  rho[at] = v;
+  return (v - old) * vv;
+}
+
+/**
+ * Bulk (per-voxel) supply and uptake for substrate k over dt (min), the BioFVM bulk implicit update
+ *
+ *     ρ_v ← (ρ_v + dt·S_v·T_v) / (1 + dt·(S_v + U_v))
+ *
+ * with S = supply rate (1/min), T = supply target ([c]), U = uptake rate (1/min), each a field of
+ * length nVoxels (flattened `[nz][ny][nx]`), a scalar, or null (= 0). Dirichlet voxels are not
+ * exempt here; they are reset at the next step.
+ * @throws RangeError on a bad index, a field of the wrong length, dt not finite and > 0, or a
+ *   scalar rate/target that is not finite and ≥ 0. Field entries are not checked (they must be ≥ 0).
+ */
+export function applyBulkSourcesSinks(
+  env: Microenvironment, k: number,
+  supplyRate: Float64Array | number | null, supplyTarget: Float64Array | number | null,
+  uptakeRate: Float64Array | number | null, dt: number,
+): void {
+  const e = impl(env);
+  checkSubstrate(e, k, 'applyBulkSourcesSinks');
+  if (!(dt > 0) || !Number.isFinite(dt)) {
+    throw new RangeError(`applyBulkSourcesSinks: dt must be a finite number > 0 min (got ${dt})`);
+  }
+  const n = e.mesh.nVoxels;
+  const check = (name: string, f: Float64Array | number | null): void => {
+    if (f === null) return;
+    if (typeof f === 'number') checkNonNegative(`applyBulkSourcesSinks: ${name}`, f);
+    else if (!(f instanceof Float64Array) || f.length !== n) {
+      throw new RangeError(`applyBulkSourcesSinks: ${name} must be a number, null or a Float64Array of length ${n}`);
+    }
+  };
+  check('supplyRate', supplyRate);
+  check('supplyTarget', supplyTarget);
+  check('uptakeRate', uptakeRate);
+  const rho = e.densities;
+  const base = k * n;
+  for (let v = 0; v < n; v++) {
+    const S = supplyRate === null ? 0 : typeof supplyRate === 'number' ? supplyRate : supplyRate[v];
+    const T = supplyTarget === null ? 0 : typeof supplyTarget === 'number' ? supplyTarget : supplyTarget[v];
+    const U = uptakeRate === null ? 0 : typeof uptakeRate === 'number' ? uptakeRate : uptakeRate[v];
+    rho[base + v] = (rho[base + v] + dt * S * T) / (1 + dt * (S + U));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gradients
+
+/**
+ * Gradient of substrate k at a voxel ([c]/um), written to out[0..2] = (∂x, ∂y, ∂z) and returned.
+ * Central differences (ρ_{i+1} − ρ_{i−1})/(2h) inside, one-sided (ρ_1 − ρ_0)/h and
+ * (ρ_{n−1} − ρ_{n−2})/h at the ends of an axis (as PhysiCell does); 0 along inactive axes and
+ * axes of one voxel. Does not allocate.
+ * @throws RangeError on a bad substrate/voxel index or if out is shorter than 3.
+ */
+export function computeGradient(env: Microenvironment, k: number, voxel: number, out: Float64Array): Float64Array {
+  const e = impl(env);
+  const m = e.mesh;
+  const { nx, ny, nz, nVoxels } = m;
+  if (!(k >= 0 && k < e.nSubstrates && voxel >= 0 && voxel < nVoxels) || !Number.isInteger(k) || !Number.isInteger(voxel)) {
+    throw new RangeError(`computeGradient: substrate ${k} or voxel ${voxel} out of range`);
+  }
+  if (out.length < 3) throw new RangeError('computeGradient: out must have length ≥ 3');
+  const i = voxel % nx;
+  const rest = (voxel - i) / nx;
+  const j = rest % ny;
+  const l = (rest - j) / ny;
+  const rho = e.densities;
+  const at = k * nVoxels + voxel;
+  out[0] = axisDerivative(rho, at, i, nx, 1, m.dx);
+  out[1] = axisDerivative(rho, at, j, ny, nx, m.dy);
+  out[2] = axisDerivative(rho, at, l, nz, nx * ny, m.dz);
+  return out;
+}
+
+function axisDerivative(rho: Float64Array, at: number, i: number, n: number, stride: number, h: number): number {
+  if (n < 2) return 0;
+  if (i === 0) return (rho[at + stride] - rho[at]) / h;
+  if (i === n - 1) return (rho[at] - rho[at - stride]) / h;
+  return (rho[at + stride] - rho[at - stride]) / (2 * h);
+}
+
+/**
+ * Gradient field of substrate k ([c]/um) for all voxels, written into `out` flattened
+ * `[nz][ny][nx][3]` (out[3·v + a], a = x, y, z), with the same differences as {@link computeGradient}.
+ * @throws RangeError on a bad index or if out.length < 3·nVoxels.
+ */
+export function computeGradientField(env: Microenvironment, k: number, out: Float64Array): Float64Array {
+  const e = impl(env);
+  checkSubstrate(e, k, 'computeGradientField');
+  const m = e.mesh;
+  const { nx, ny, nz, nVoxels } = m;
+  if (out.length < 3 * nVoxels) {
+    throw new RangeError(`computeGradientField: out must have length ≥ ${3 * nVoxels}`);
+  }
+  const rho = e.densities;
+  const base = k * nVoxels;
+  const plane = nx * ny;
+  for (let l = 0; l < nz; l++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const v = i + nx * (j + ny * l);
+        const at = base + v;
+        out[3 * v] = axisDerivative(rho, at, i, nx, 1, m.dx);
+        out[3 * v + 1] = axisDerivative(rho, at, j, ny, nx, m.dy);
+        out[3 * v + 2] = axisDerivative(rho, at, l, nz, plane, m.dz);
+      }
+    }
+  }
+  return out;
+}
