@@ -123,6 +123,12 @@ interface VoxelCoefficients {
   gY: Float64Array | null;
   invZ: Float64Array | null;
   gZ: Float64Array | null;
+  /** 1 if x-line (j, l) (index j + ny·l) contains a held voxel. */
+  lineHeld: Uint8Array;
+  /** 1 if z-plane l contains a held voxel (its y-sweep needs per-voxel coefficients). */
+  planeHeld: Uint8Array;
+  /** 1 if some held voxel has y-index j (the z-columns (·, j) need per-voxel coefficients). */
+  zRowHeld: Uint8Array;
 }
 
 class MicroenvironmentImpl implements Microenvironment {
@@ -579,13 +585,27 @@ function voxelCoefficients(e: MicroenvironmentImpl, k: number, dt: number, s: nu
       gY: dims >= 2 ? new Float64Array(nVoxels) : null,
       invZ: dims === 3 ? new Float64Array(nVoxels) : null,
       gZ: dims === 3 ? new Float64Array(nVoxels) : null,
+      lineHeld: new Uint8Array(ny * nz),
+      planeHeld: new Uint8Array(nz),
+      zRowHeld: new Uint8Array(ny),
     };
     e.voxelCoef[k] = c;
   }
   const mask = new Uint8Array(nVoxels);
   const base = k * nVoxels;
   const idx = e.dirIndex[k];
-  for (let i = 0; i < idx.length; i++) mask[idx[i] - base] = 1;
+  c.lineHeld.fill(0);
+  c.planeHeld.fill(0);
+  c.zRowHeld.fill(0);
+  for (let n = 0; n < idx.length; n++) {
+    const v = idx[n] - base;
+    mask[v] = 1;
+    const line = (v - (v % nx)) / nx;
+    const j = line % ny;
+    c.lineHeld[line] = 1;
+    c.planeHeld[(line - j) / ny] = 1;
+    c.zRowHeld[j] = 1;
+  }
   const D = e.diff[k];
   const rx = (D * dt) / (m.dx * m.dx);
   for (let line = 0; line < ny * nz; line++) lineCoefficients(c.invX, c.gX, mask, line * nx, 1, nx, rx, s);
@@ -686,39 +706,42 @@ function sweepLines(
 }
 
 /**
- * Thomas solve along a strided axis: `nRows` rows of `rowLen` contiguous values starting at
- * `base` (row j at base + j·rowLen); the tridiagonal systems run across rows, element-wise, so the
- * inner loop walks memory contiguously (used for y with rowLen = nx, for z with rowLen = nx·ny).
+ * Thomas solve along a strided axis: `nRows` rows, row j starting at base + j·stride, each
+ * contributing `nCols` contiguous unknowns (one per independent tridiagonal system). The systems
+ * run across rows, element-wise, so the inner loop walks memory contiguously (y: stride = nx;
+ * z: stride = nx·ny). Uniform coefficients: row j uses inv[co + j], g[co + j].
  */
 function sweepRows(
-  rho: Float64Array, base: number, rowLen: number, nRows: number,
+  rho: Float64Array, base: number, stride: number, nRows: number, nCols: number,
   inv: Float64Array, g: Float64Array, co: number,
 ): void {
   const a0 = inv[co];
-  for (let i = base, end = base + rowLen; i < end; i++) rho[i] *= a0;
+  for (let i = base, end = base + nCols; i < end; i++) rho[i] *= a0;
   for (let j = 1; j < nRows; j++) {
     const a = inv[co + j];
     const b = g[co + j];
-    const o = base + j * rowLen;
-    for (let i = o, end = o + rowLen; i < end; i++) rho[i] = a * rho[i] + b * rho[i - rowLen];
+    const o = base + j * stride;
+    for (let i = o, end = o + nCols; i < end; i++) rho[i] = a * rho[i] + b * rho[i - stride];
   }
   for (let j = nRows - 2; j >= 0; j--) {
     const b = g[co + j];
-    const o = base + j * rowLen;
-    for (let i = o, end = o + rowLen; i < end; i++) rho[i] += b * rho[i + rowLen];
+    const o = base + j * stride;
+    for (let i = o, end = o + nCols; i < end; i++) rho[i] += b * rho[i + stride];
   }
 }
 
 /**
- * Like {@link sweepLines} with per-voxel coefficients: the coefficients of voxel (line, i) are at
- * line·nx + i (relative to the substrate), so lines may contain identity rows (held voxels).
+ * Like {@link sweepLines} with per-voxel coefficients, for lines [lineStart, lineEnd): the
+ * coefficients of voxel (line, i) are at line·nx + i (relative to the substrate), so lines may
+ * contain identity rows (held voxels).
  */
 function sweepLinesVar(
-  rho: Float64Array, base: number, nx: number, nLines: number, inv: Float64Array, g: Float64Array,
+  rho: Float64Array, base: number, nx: number, lineStart: number, lineEnd: number,
+  inv: Float64Array, g: Float64Array,
 ): void {
   const last = nx - 1;
-  let line = 0;
-  for (; line + 1 < nLines; line += 2) {
+  let line = lineStart;
+  for (; line + 1 < lineEnd; line += 2) {
     const c0 = line * nx;
     const c1 = c0 + nx;
     const o0 = base + c0;
@@ -740,7 +763,7 @@ function sweepLinesVar(
       rho[o1 + i] = p1;
     }
   }
-  for (; line < nLines; line++) {
+  for (; line < lineEnd; line++) {
     const c = line * nx;
     const o = base + c;
     let p = rho[o] * inv[c];
@@ -758,26 +781,68 @@ function sweepLinesVar(
 
 /**
  * Like {@link sweepRows} with per-voxel coefficients: the coefficients of the element at
- * base + j·rowLen + i are at cBase + j·rowLen + i (relative to the substrate).
+ * base + j·stride + col are at cBase + j·stride + col (relative to the substrate).
  */
 function sweepRowsVar(
-  rho: Float64Array, base: number, rowLen: number, nRows: number,
+  rho: Float64Array, base: number, stride: number, nRows: number, nCols: number,
   inv: Float64Array, g: Float64Array, cBase: number,
 ): void {
   const shift = base - cBase;
-  for (let c = cBase, end = cBase + rowLen; c < end; c++) rho[c + shift] *= inv[c];
+  for (let c = cBase, end = cBase + nCols; c < end; c++) rho[c + shift] *= inv[c];
   for (let j = 1; j < nRows; j++) {
-    const c0 = cBase + j * rowLen;
-    for (let c = c0, end = c0 + rowLen; c < end; c++) {
+    const c0 = cBase + j * stride;
+    for (let c = c0, end = c0 + nCols; c < end; c++) {
       const i = c + shift;
-      rho[i] = inv[c] * rho[i] + g[c] * rho[i - rowLen];
+      rho[i] = inv[c] * rho[i] + g[c] * rho[i - stride];
     }
   }
   for (let j = nRows - 2; j >= 0; j--) {
-    const c0 = cBase + j * rowLen;
-    for (let c = c0, end = c0 + rowLen; c < end; c++) {
+    const c0 = cBase + j * stride;
+    for (let c = c0, end = c0 + nCols; c < end; c++) {
       const i = c + shift;
-      rho[i] += g[c] * rho[i + rowLen];
+      rho[i] += g[c] * rho[i + stride];
+    }
+  }
+}
+
+/**
+ * One LOD step of substrate k under the implicit Dirichlet scheme: grid lines that contain held
+ * voxels use the per-voxel coefficients, all others the uniform ones (so a few interior held voxels
+ * cost little).
+ */
+function stepImplicitDirichlet(e: MicroenvironmentImpl, k: number, vc: VoxelCoefficients): void {
+  const { nx, ny, nz, nVoxels, dims } = e.mesh;
+  const rho = e.densities;
+  const base = k * nVoxels;
+  const plane = nx * ny;
+  // x: runs of lines with the same flag.
+  const nLines = ny * nz;
+  const lineHeld = vc.lineHeld;
+  for (let line = 0; line < nLines; ) {
+    const flag = lineHeld[line];
+    let end = line + 1;
+    while (end < nLines && lineHeld[end] === flag) end++;
+    if (flag !== 0) sweepLinesVar(rho, base, nx, line, end, vc.invX, vc.gX);
+    else sweepLines(rho, base + line * nx, nx, end - line, e.invX, e.gX, k * nx);
+    line = end;
+  }
+  if (dims >= 2 && vc.invY && vc.gY) {
+    for (let l = 0; l < nz; l++) {
+      if (vc.planeHeld[l] !== 0) sweepRowsVar(rho, base + l * plane, nx, ny, nx, vc.invY, vc.gY, l * plane);
+      else sweepRows(rho, base + l * plane, nx, ny, nx, e.invY, e.gY, k * ny);
+    }
+  }
+  if (dims === 3 && vc.invZ && vc.gZ) {
+    const zRowHeld = vc.zRowHeld;
+    for (let j = 0; j < ny; ) {
+      const flag = zRowHeld[j];
+      let end = j + 1;
+      while (end < ny && zRowHeld[end] === flag) end++;
+      const c0 = j * nx;
+      const nCols = (end - j) * nx;
+      if (flag !== 0) sweepRowsVar(rho, base + c0, plane, nz, nCols, vc.invZ, vc.gZ, c0);
+      else sweepRows(rho, base + c0, plane, nz, nCols, e.invZ, e.gZ, k * nz);
+      j = end;
     }
   }
 }
@@ -809,22 +874,18 @@ export function step(env: Microenvironment, dt: number): void {
     const vc = e.voxelCoef[k];
     if (vc !== null) {
       // Implicit Dirichlet: held voxels are identity rows, so they keep their value through the sweeps.
-      sweepLinesVar(rho, base, nx, ny * nz, vc.invX, vc.gX);
-      if (dims >= 2 && vc.invY && vc.gY) {
-        for (let l = 0; l < nz; l++) sweepRowsVar(rho, base + l * plane, nx, ny, vc.invY, vc.gY, l * plane);
-      }
-      if (dims === 3 && vc.invZ && vc.gZ) sweepRowsVar(rho, base, plane, nz, vc.invZ, vc.gZ, 0);
+      stepImplicitDirichlet(e, k, vc);
       applyDirichlet(rho, idx, val);
       continue;
     }
     sweepLines(rho, base, nx, ny * nz, e.invX, e.gX, k * nx);
     applyDirichlet(rho, idx, val);
     if (dims >= 2) {
-      for (let l = 0; l < nz; l++) sweepRows(rho, base + l * plane, nx, ny, e.invY, e.gY, k * ny);
+      for (let l = 0; l < nz; l++) sweepRows(rho, base + l * plane, nx, ny, nx, e.invY, e.gY, k * ny);
       applyDirichlet(rho, idx, val);
     }
     if (dims === 3) {
-      sweepRows(rho, base, plane, nz, e.invZ, e.gZ, k * nz);
+      sweepRows(rho, base, plane, nz, plane, e.invZ, e.gZ, k * nz);
       applyDirichlet(rho, idx, val);
     }
   }
