@@ -60,6 +60,8 @@ function termOf(r: Rule, compiled: CompiledModel): { halfMax: number; hillPower:
 type DisplayUnit = { factor: number; label: string };
 
 function behaviourUnit(r: Rule, unitOfSubstrate: Map<string, string>): DisplayUnit {
+  const kind = r.behaviour.kind;
+  if (kind === 'secretion' || kind === 'uptake') return { factor: 1, label: '1/min' };
   switch (behaviourQuantity(r.behaviour)) {
     case 'rate':
       return { factor: 1440, label: '1/day' };

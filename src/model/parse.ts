@@ -30,10 +30,18 @@ export type ParentResolver = (relativePath: string, fromFile: string) => { text:
 export function parseModel(text: string, file: string, resolveParent?: ParentResolver): LoadedModel {
   const document = readDocument(text, file, resolveParent, []);
   const parsed = ModelInput.safeParse(document.data);
-  if (!parsed.success) throw new ModelError(zodIssuesToDiagnostics(parsed.error.issues, document, file));
+  if (!parsed.success) throw new ModelError(byPosition(zodIssuesToDiagnostics(parsed.error.issues, document, file)));
   const { model, diagnostics: more } = normalizeModel(parsed.data, document, file);
-  if (more.some((d) => d.severity === 'error')) throw new ModelError(more);
+  if (more.some((d) => d.severity === 'error')) throw new ModelError(byPosition(more));
   return { model, warnings: more.filter((d) => d.severity === 'warning'), file };
+}
+
+/** Orders diagnostics as they appear in the files (file, line, column), stable otherwise. */
+function byPosition(ds: Diagnostic[]): Diagnostic[] {
+  return ds
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => a.d.file.localeCompare(b.d.file) || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
+    .map((x) => x.d);
 }
 
 function readDocument(text: string, file: string, resolveParent: ParentResolver | undefined, chain: string[]): LocatedDocument {

@@ -53,6 +53,7 @@
  */
 
 import type { Mesh } from './mesh.js';
+import { buildHeldCoefficients, sweepHeld, sweepLines, sweepRows, thomasCoefficients, type HeldCoefficients } from './lod.js';
 
 /** A domain face. In 1D only x faces exist, in 2D x and y faces; conditions on absent faces are ignored. */
 export type Face = 'xmin' | 'xmax' | 'ymin' | 'ymax' | 'zmin' | 'zmax';
@@ -115,22 +116,6 @@ export interface MicroenvironmentOptions {
 
 const FACE_SET: ReadonlySet<string> = new Set(FACES);
 
-/** Per-voxel Thomas coefficients of one substrate (arrays of length nVoxels, flattened [nz][ny][nx]). */
-interface VoxelCoefficients {
-  invX: Float64Array;
-  gX: Float64Array;
-  invY: Float64Array | null;
-  gY: Float64Array | null;
-  invZ: Float64Array | null;
-  gZ: Float64Array | null;
-  /** 1 if x-line (j, l) (index j + ny·l) contains a held voxel. */
-  lineHeld: Uint8Array;
-  /** 1 if z-plane l contains a held voxel (its y-sweep needs per-voxel coefficients). */
-  planeHeld: Uint8Array;
-  /** 1 if some held voxel has y-index j (the z-columns (·, j) need per-voxel coefficients). */
-  zRowHeld: Uint8Array;
-}
-
 class MicroenvironmentImpl implements Microenvironment {
   readonly mesh: Mesh;
   readonly substrateNames: readonly string[];
@@ -155,8 +140,8 @@ class MicroenvironmentImpl implements Microenvironment {
   dirVersion = 0;
   /** 'implicit' or 'overwrite' (see MicroenvironmentOptions). */
   readonly implicitDirichlet: boolean;
-  /** Per-voxel coefficients of substrates that hold voxels (implicit scheme only), else null. */
-  voxelCoef: Array<VoxelCoefficients | null> = [];
+  /** Coefficients of substrates that hold voxels (implicit scheme only), else null. */
+  heldCoef: Array<HeldCoefficients | null> = [];
 
   /** Thomas coefficients per axis, flattened [nSubstrates][n_axis]: inv = 1/denominator, g = r/denominator. */
   readonly invX: Float64Array;
@@ -202,7 +187,7 @@ class MicroenvironmentImpl implements Microenvironment {
     this.invZ = new Float64Array(n * mesh.nz);
     this.gZ = new Float64Array(n * mesh.nz);
     this.active = new Uint8Array(n);
-    for (let k = 0; k < n; k++) this.voxelCoef.push(null);
+    for (let k = 0; k < n; k++) this.heldCoef.push(null);
   }
 }
 
@@ -523,104 +508,6 @@ function applyAllDirichlet(e: MicroenvironmentImpl): void {
 // ---------------------------------------------------------------------------------------------
 // Diffusion–decay step
 
-/**
- * Fills the Thomas coefficients of one axis (n voxels) for one substrate at offset `o`:
- * denominators d_0 = b_0, d_i = b_i − r·g_{i−1}; inv_i = 1/d_i, g_i = r/d_i, with
- * b = 1 + 2r + s inside, 1 + r + s at the two zero-flux ends, and 1 + s when n = 1.
- */
-function thomasCoefficients(inv: Float64Array, g: Float64Array, o: number, n: number, r: number, s: number): void {
-  if (n === 1) {
-    inv[o] = 1 / (1 + s);
-    g[o] = 0;
-    return;
-  }
-  let denom = 1 + r + s;
-  inv[o] = 1 / denom;
-  g[o] = r / denom;
-  const bInner = 1 + 2 * r + s;
-  const bEnd = 1 + r + s;
-  for (let i = 1; i < n; i++) {
-    denom = (i === n - 1 ? bEnd : bInner) - r * g[o + i - 1];
-    inv[o + i] = 1 / denom;
-    g[o + i] = r / denom;
-  }
-}
-
-/**
- * Per-voxel Thomas coefficients along one line of n voxels: entry i is at o + i·stride in `inv`/`g`
- * and in `mask` (1 = held voxel). A held voxel is an identity row (inv = 1, g = 0); other rows keep
- * b = 1 + 2r + s (1 + r + s at the ends, 1 + s if n = 1) and are eliminated as usual, the row after
- * a held voxel starting afresh (its left coupling −r multiplies a known value).
- */
-function lineCoefficients(
-  inv: Float64Array, g: Float64Array, mask: Uint8Array, o: number, stride: number, n: number,
-  r: number, s: number,
-): void {
-  let gPrev = 0;
-  for (let i = 0; i < n; i++) {
-    const idx = o + i * stride;
-    if (mask[idx] !== 0) {
-      inv[idx] = 1;
-      g[idx] = 0;
-      gPrev = 0;
-      continue;
-    }
-    const b = n === 1 ? 1 + s : i === 0 || i === n - 1 ? 1 + r + s : 1 + 2 * r + s;
-    const denom = b - r * gPrev;
-    inv[idx] = 1 / denom;
-    g[idx] = n === 1 ? 0 : r / denom;
-    gPrev = g[idx];
-  }
-}
-
-function voxelCoefficients(e: MicroenvironmentImpl, k: number, dt: number, s: number): void {
-  const m = e.mesh;
-  const { nx, ny, nz, nVoxels, dims } = m;
-  let c = e.voxelCoef[k];
-  if (c === null) {
-    c = {
-      invX: new Float64Array(nVoxels),
-      gX: new Float64Array(nVoxels),
-      invY: dims >= 2 ? new Float64Array(nVoxels) : null,
-      gY: dims >= 2 ? new Float64Array(nVoxels) : null,
-      invZ: dims === 3 ? new Float64Array(nVoxels) : null,
-      gZ: dims === 3 ? new Float64Array(nVoxels) : null,
-      lineHeld: new Uint8Array(ny * nz),
-      planeHeld: new Uint8Array(nz),
-      zRowHeld: new Uint8Array(ny),
-    };
-    e.voxelCoef[k] = c;
-  }
-  const mask = new Uint8Array(nVoxels);
-  const base = k * nVoxels;
-  const idx = e.dirIndex[k];
-  c.lineHeld.fill(0);
-  c.planeHeld.fill(0);
-  c.zRowHeld.fill(0);
-  for (let n = 0; n < idx.length; n++) {
-    const v = idx[n] - base;
-    mask[v] = 1;
-    const line = (v - (v % nx)) / nx;
-    const j = line % ny;
-    c.lineHeld[line] = 1;
-    c.planeHeld[(line - j) / ny] = 1;
-    c.zRowHeld[j] = 1;
-  }
-  const D = e.diff[k];
-  const rx = (D * dt) / (m.dx * m.dx);
-  for (let line = 0; line < ny * nz; line++) lineCoefficients(c.invX, c.gX, mask, line * nx, 1, nx, rx, s);
-  if (dims >= 2 && c.invY && c.gY) {
-    const ry = (D * dt) / (m.dy * m.dy);
-    for (let l = 0; l < nz; l++) {
-      for (let i = 0; i < nx; i++) lineCoefficients(c.invY, c.gY, mask, i + nx * ny * l, nx, ny, ry, s);
-    }
-  }
-  if (dims === 3 && c.invZ && c.gZ) {
-    const rz = (D * dt) / (m.dz * m.dz);
-    for (let v = 0; v < nx * ny; v++) lineCoefficients(c.invZ, c.gZ, mask, v, nx * ny, nz, rz, s);
-  }
-}
-
 function ensureCoefficients(e: MicroenvironmentImpl, dt: number): void {
   if (e.cachedDt === dt && e.cachedVersion === e.paramVersion && e.cachedDirVersion === e.dirVersion) return;
   const m = e.mesh;
@@ -628,12 +515,22 @@ function ensureCoefficients(e: MicroenvironmentImpl, dt: number): void {
   for (let k = 0; k < e.nSubstrates; k++) {
     const D = e.diff[k];
     const s = (e.decay[k] * dt) / d;
+    const rx = (D * dt) / (m.dx * m.dx);
+    const ry = (D * dt) / (m.dy * m.dy);
+    const rz = (D * dt) / (m.dz * m.dz);
     e.active[k] = D > 0 || e.decay[k] > 0 ? 1 : 0;
-    thomasCoefficients(e.invX, e.gX, k * m.nx, m.nx, (D * dt) / (m.dx * m.dx), s);
-    if (d >= 2) thomasCoefficients(e.invY, e.gY, k * m.ny, m.ny, (D * dt) / (m.dy * m.dy), s);
-    if (d === 3) thomasCoefficients(e.invZ, e.gZ, k * m.nz, m.nz, (D * dt) / (m.dz * m.dz), s);
-    if (e.implicitDirichlet && e.dirIndex[k].length > 0) voxelCoefficients(e, k, dt, s);
-    else e.voxelCoef[k] = null;
+    thomasCoefficients(e.invX, e.gX, k * m.nx, m.nx, rx, s);
+    if (d >= 2) thomasCoefficients(e.invY, e.gY, k * m.ny, m.ny, ry, s);
+    if (d === 3) thomasCoefficients(e.invZ, e.gZ, k * m.nz, m.nz, rz, s);
+    const idx = e.dirIndex[k];
+    if (e.implicitDirichlet && idx.length > 0) {
+      const mask = new Uint8Array(m.nVoxels);
+      const base = k * m.nVoxels;
+      for (let i = 0; i < idx.length; i++) mask[idx[i] - base] = 1;
+      e.heldCoef[k] = buildHeldCoefficients(m, mask, rx, ry, rz, s);
+    } else {
+      e.heldCoef[k] = null;
+    }
   }
   e.cachedDt = dt;
   e.cachedVersion = e.paramVersion;
@@ -641,217 +538,9 @@ function ensureCoefficients(e: MicroenvironmentImpl, dt: number): void {
 }
 
 /**
- * Thomas solve along x for `nLines` contiguous lines of length nx starting at `base`.
- * Forward: ρ'_0 = inv_0 ρ_0, ρ'_i = inv_i ρ_i + g_i ρ'_{i−1}; back: ρ_i = ρ'_i + g_i ρ_{i+1}.
- * Four lines are solved together so that their independent recurrences overlap in the CPU
- * (about 2× faster than one line at a time); the remaining lines are solved singly.
- */
-function sweepLines(
-  rho: Float64Array, base: number, nx: number, nLines: number,
-  inv: Float64Array, g: Float64Array, co: number,
-): void {
-  const last = nx - 1;
-  const a0 = inv[co];
-  let line = 0;
-  for (; line + 3 < nLines; line += 4) {
-    const o0 = base + line * nx;
-    const o1 = o0 + nx;
-    const o2 = o1 + nx;
-    const o3 = o2 + nx;
-    let p0 = rho[o0] * a0;
-    let p1 = rho[o1] * a0;
-    let p2 = rho[o2] * a0;
-    let p3 = rho[o3] * a0;
-    rho[o0] = p0;
-    rho[o1] = p1;
-    rho[o2] = p2;
-    rho[o3] = p3;
-    for (let i = 1; i <= last; i++) {
-      const a = inv[co + i];
-      const b = g[co + i];
-      p0 = a * rho[o0 + i] + b * p0;
-      rho[o0 + i] = p0;
-      p1 = a * rho[o1 + i] + b * p1;
-      rho[o1 + i] = p1;
-      p2 = a * rho[o2 + i] + b * p2;
-      rho[o2 + i] = p2;
-      p3 = a * rho[o3 + i] + b * p3;
-      rho[o3 + i] = p3;
-    }
-    for (let i = last - 1; i >= 0; i--) {
-      const b = g[co + i];
-      p0 = rho[o0 + i] + b * p0;
-      rho[o0 + i] = p0;
-      p1 = rho[o1 + i] + b * p1;
-      rho[o1 + i] = p1;
-      p2 = rho[o2 + i] + b * p2;
-      rho[o2 + i] = p2;
-      p3 = rho[o3 + i] + b * p3;
-      rho[o3 + i] = p3;
-    }
-  }
-  for (; line < nLines; line++) {
-    const o = base + line * nx;
-    let p = rho[o] * a0;
-    rho[o] = p;
-    for (let i = 1; i <= last; i++) {
-      p = inv[co + i] * rho[o + i] + g[co + i] * p;
-      rho[o + i] = p;
-    }
-    for (let i = last - 1; i >= 0; i--) {
-      p = rho[o + i] + g[co + i] * p;
-      rho[o + i] = p;
-    }
-  }
-}
-
-/**
- * Thomas solve along a strided axis: `nRows` rows, row j starting at base + j·stride, each
- * contributing `nCols` contiguous unknowns (one per independent tridiagonal system). The systems
- * run across rows, element-wise, so the inner loop walks memory contiguously (y: stride = nx;
- * z: stride = nx·ny). Uniform coefficients: row j uses inv[co + j], g[co + j].
- */
-function sweepRows(
-  rho: Float64Array, base: number, stride: number, nRows: number, nCols: number,
-  inv: Float64Array, g: Float64Array, co: number,
-): void {
-  const a0 = inv[co];
-  for (let i = base, end = base + nCols; i < end; i++) rho[i] *= a0;
-  for (let j = 1; j < nRows; j++) {
-    const a = inv[co + j];
-    const b = g[co + j];
-    const o = base + j * stride;
-    for (let i = o, end = o + nCols; i < end; i++) rho[i] = a * rho[i] + b * rho[i - stride];
-  }
-  for (let j = nRows - 2; j >= 0; j--) {
-    const b = g[co + j];
-    const o = base + j * stride;
-    for (let i = o, end = o + nCols; i < end; i++) rho[i] += b * rho[i + stride];
-  }
-}
-
-/**
- * Like {@link sweepLines} with per-voxel coefficients, for lines [lineStart, lineEnd): the
- * coefficients of voxel (line, i) are at line·nx + i (relative to the substrate), so lines may
- * contain identity rows (held voxels).
- */
-function sweepLinesVar(
-  rho: Float64Array, base: number, nx: number, lineStart: number, lineEnd: number,
-  inv: Float64Array, g: Float64Array,
-): void {
-  const last = nx - 1;
-  let line = lineStart;
-  for (; line + 1 < lineEnd; line += 2) {
-    const c0 = line * nx;
-    const c1 = c0 + nx;
-    const o0 = base + c0;
-    const o1 = base + c1;
-    let p0 = rho[o0] * inv[c0];
-    let p1 = rho[o1] * inv[c1];
-    rho[o0] = p0;
-    rho[o1] = p1;
-    for (let i = 1; i <= last; i++) {
-      p0 = inv[c0 + i] * rho[o0 + i] + g[c0 + i] * p0;
-      rho[o0 + i] = p0;
-      p1 = inv[c1 + i] * rho[o1 + i] + g[c1 + i] * p1;
-      rho[o1 + i] = p1;
-    }
-    for (let i = last - 1; i >= 0; i--) {
-      p0 = rho[o0 + i] + g[c0 + i] * p0;
-      rho[o0 + i] = p0;
-      p1 = rho[o1 + i] + g[c1 + i] * p1;
-      rho[o1 + i] = p1;
-    }
-  }
-  for (; line < lineEnd; line++) {
-    const c = line * nx;
-    const o = base + c;
-    let p = rho[o] * inv[c];
-    rho[o] = p;
-    for (let i = 1; i <= last; i++) {
-      p = inv[c + i] * rho[o + i] + g[c + i] * p;
-      rho[o + i] = p;
-    }
-    for (let i = last - 1; i >= 0; i--) {
-      p = rho[o + i] + g[c + i] * p;
-      rho[o + i] = p;
-    }
-  }
-}
-
-/**
- * Like {@link sweepRows} with per-voxel coefficients: the coefficients of the element at
- * base + j·stride + col are at cBase + j·stride + col (relative to the substrate).
- */
-function sweepRowsVar(
-  rho: Float64Array, base: number, stride: number, nRows: number, nCols: number,
-  inv: Float64Array, g: Float64Array, cBase: number,
-): void {
-  const shift = base - cBase;
-  for (let c = cBase, end = cBase + nCols; c < end; c++) rho[c + shift] *= inv[c];
-  for (let j = 1; j < nRows; j++) {
-    const c0 = cBase + j * stride;
-    for (let c = c0, end = c0 + nCols; c < end; c++) {
-      const i = c + shift;
-      rho[i] = inv[c] * rho[i] + g[c] * rho[i - stride];
-    }
-  }
-  for (let j = nRows - 2; j >= 0; j--) {
-    const c0 = cBase + j * stride;
-    for (let c = c0, end = c0 + nCols; c < end; c++) {
-      const i = c + shift;
-      rho[i] += g[c] * rho[i + stride];
-    }
-  }
-}
-
-/**
- * One LOD step of substrate k under the implicit Dirichlet scheme: grid lines that contain held
- * voxels use the per-voxel coefficients, all others the uniform ones (so a few interior held voxels
- * cost little).
- */
-function stepImplicitDirichlet(e: MicroenvironmentImpl, k: number, vc: VoxelCoefficients): void {
-  const { nx, ny, nz, nVoxels, dims } = e.mesh;
-  const rho = e.densities;
-  const base = k * nVoxels;
-  const plane = nx * ny;
-  // x: runs of lines with the same flag.
-  const nLines = ny * nz;
-  const lineHeld = vc.lineHeld;
-  for (let line = 0; line < nLines; ) {
-    const flag = lineHeld[line];
-    let end = line + 1;
-    while (end < nLines && lineHeld[end] === flag) end++;
-    if (flag !== 0) sweepLinesVar(rho, base, nx, line, end, vc.invX, vc.gX);
-    else sweepLines(rho, base + line * nx, nx, end - line, e.invX, e.gX, k * nx);
-    line = end;
-  }
-  if (dims >= 2 && vc.invY && vc.gY) {
-    for (let l = 0; l < nz; l++) {
-      if (vc.planeHeld[l] !== 0) sweepRowsVar(rho, base + l * plane, nx, ny, nx, vc.invY, vc.gY, l * plane);
-      else sweepRows(rho, base + l * plane, nx, ny, nx, e.invY, e.gY, k * ny);
-    }
-  }
-  if (dims === 3 && vc.invZ && vc.gZ) {
-    const zRowHeld = vc.zRowHeld;
-    for (let j = 0; j < ny; ) {
-      const flag = zRowHeld[j];
-      let end = j + 1;
-      while (end < ny && zRowHeld[end] === flag) end++;
-      const c0 = j * nx;
-      const nCols = (end - j) * nx;
-      if (flag !== 0) sweepRowsVar(rho, base + c0, plane, nz, nCols, vc.invZ, vc.gZ, c0);
-      else sweepRows(rho, base + c0, plane, nz, nCols, e.invZ, e.gZ, k * nz);
-      j = end;
-    }
-  }
-}
-
-/**
  * Advances all substrates by one implicit LOD diffusion–decay step of length dt (min); see the
  * module comment for the scheme. Thomas coefficients are computed on the first call, and again
- * only when dt or a D/λ changes. Does not allocate (except when Dirichlet conditions changed since
- * the last call, which recompiles their voxel lists).
+ * only when dt, a D/λ, or the set of Dirichlet voxels changes (only then does it allocate).
  * @throws RangeError if dt is not a finite number > 0.
  */
 export function step(env: Microenvironment, dt: number): void {
@@ -871,10 +560,10 @@ export function step(env: Microenvironment, dt: number): void {
     applyDirichlet(rho, idx, val);
     if (e.active[k] === 0) continue;
     const base = k * nVoxels;
-    const vc = e.voxelCoef[k];
-    if (vc !== null) {
+    const held = e.heldCoef[k];
+    if (held !== null) {
       // Implicit Dirichlet: held voxels are identity rows, so they keep their value through the sweeps.
-      stepImplicitDirichlet(e, k, vc);
+      sweepHeld(rho, base, m, held);
       applyDirichlet(rho, idx, val);
       continue;
     }

@@ -282,6 +282,8 @@ export class Rodas4Stepper implements OdeStepper {
       for (let j = 0; j < n; j++) {
         const ysafe = y[j];
         let delt = Math.sqrt(UROUND * Math.max(1e-5, Math.abs(ysafe)));
+        // For |y| beyond ~1/uround Hairer's increment is below one ulp of y: use a relative one.
+        if (ysafe + delt === ysafe) delt = Math.sqrt(UROUND) * Math.abs(ysafe);
         y[j] = ysafe + delt;
         delt = y[j] - ysafe; // exactly representable increment
         sys.rhs(t, y, ftmp);
