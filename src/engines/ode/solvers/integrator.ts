@@ -288,7 +288,7 @@ class IntegratorImpl implements Integrator {
     this.checkOut('tOut', tOut, out);
     if (this.stickyStatus !== 'ok') return this.stickyStatus;
     this.failureRecord = null;
-    const status = this.run(tOut, tOut);
+    const status = this.run(tOut, Infinity);
     if (status !== 'ok') return status;
     const s = this.interp;
     if (tOut === s.t) out.set(s.y);
