@@ -6,7 +6,24 @@
 import { compileExpr, parseExpr } from '../expr/index.js';
 import type { Model, Value } from '../model/model.js';
 import { type BehaviourResponse, buildResponse, type RuleForResponse } from '../vocabulary/responses.js';
-import { behaviourKey, isSpatialOnly } from '../vocabulary/behaviours.js';
+import { type BehaviourRef, behaviourKey, behaviourQuantity, isSpatialOnly } from '../vocabulary/behaviours.js';
+import { formatNumber } from '../units/index.js';
+
+/** A behaviour value with its canonical unit (and per day for rates), for messages. */
+function showBehaviourValue(x: number, b: BehaviourRef): string {
+  switch (behaviourQuantity(b)) {
+    case 'rate':
+      return `${formatNumber(x)} 1/min (${formatNumber(x * 1440)} 1/day)`;
+    case 'influx':
+      return `${formatNumber(x)} cells/min (${formatNumber(x * 1440)} cells/day)`;
+    case 'time':
+      return `${formatNumber(x)} min`;
+    case 'speed':
+      return `${formatNumber(x)} um/min`;
+    default:
+      return formatNumber(x);
+  }
+}
 import { Layout } from './layout.js';
 
 /** Raised when a model cannot be compiled with the given parameter values. */
@@ -163,7 +180,8 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
     const groups = new Map<number, { rules: RuleForResponse[]; dead: boolean; key: string }>();
     model.rules.forEach((r, i) => {
       if (r.cellType !== c.name) return;
-      const where = `rules[${i}] (${r.cellType}: ${r.signalText} ${r.direction} ${r.behaviourText})`;
+      const where = `rules[${i}]${r.line !== null ? ` (line ${r.line})` : ''} (${r.cellType}: ${r.signalText} ${r.direction} ${r.behaviourText})`;
+      const show = (x: number) => showBehaviourValue(x, r.behaviour);
       const b = layout.behaviourIndex(r.behaviour);
       const saturation = val(r.saturation, `${where} saturation`, true);
       const halfMax = val(r.halfMax, `${where} half_max`);
@@ -171,10 +189,10 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
       if (hillPower <= 0) problems.push(`${where}: hill_power must be > 0, got ${hillPower}`);
       const b0 = base[b];
       if (r.direction === 'increases' && saturation < b0) {
-        problems.push(`${where}: says 'increases' but its saturation value ${saturation} is below the base value ${b0}; use 'decreases' or raise the saturation value`);
+        problems.push(`${where}: says 'increases' but its saturation value ${show(saturation)} is below the base value ${show(b0)}; use 'decreases' or raise the saturation value`);
       }
       if (r.direction === 'decreases' && saturation > b0) {
-        problems.push(`${where}: says 'decreases' but its saturation value ${saturation} is above the base value ${b0}; use 'increases' or lower the saturation value`);
+        problems.push(`${where}: says 'decreases' but its saturation value ${show(saturation)} is above the base value ${show(b0)}; use 'increases' or lower the saturation value`);
       }
       if (isSpatialOnly(r.behaviour)) notes.push(`${where}: ${behaviourKey(r.behaviour)} acts only in the spatial engine`);
       const g = groups.get(b) ?? { rules: [], dead: true, key: behaviourKey(r.behaviour) };

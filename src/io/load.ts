@@ -49,9 +49,14 @@ export function loadModelFile(path: string): LoadedModel {
       },
     ]);
   }
-  return parseModel(text, path, (relative, from) => {
+  return parseModel(text, resolve(path), (relative, from) => {
     const file = resolve(dirname(from), relative);
-    return { text: readFileSync(file, 'utf8'), file };
+    try {
+      return { text: readFileSync(file, 'utf8'), file };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? `file not found (looked for ${file})` : `cannot read ${file} (${code ?? String(e)})`);
+    }
   });
 }
 

@@ -70,17 +70,21 @@ export function parseLocated(text: string, file: string): { document: LocatedDoc
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
     const pos = lineCounter.linePos(e.pos[0]);
-    const duplicate = /duplicate/i.test(e.message) || e.code === 'DUPLICATE_KEY';
+    const duplicate = /duplicate|must be unique/i.test(e.message) || e.code === 'DUPLICATE_KEY';
+    const key = duplicate ? keyAt(text, e.pos[0]) : '';
+    const colonInValue = /mapping values are not allowed|Nested mappings are not allowed in compact mappings|Implicit map keys need to be/i.test(e.message);
     diagnostics.push({
       severity: 'error',
       file,
       line: pos.line,
       column: pos.col,
       path: '',
-      message: duplicate ? `duplicate key: ${firstLine(e.message)}` : `not valid YAML/JSON: ${firstLine(e.message)}`,
+      message: duplicate ? `duplicate key '${key}': it appears twice in the same mapping` : `not valid YAML/JSON: ${firstLine(e.message)}`,
       hint: duplicate
         ? 'each name may appear once in a section; rename or merge the two entries'
-        : 'check indentation, colons and quotes near this position',
+        : colonInValue
+          ? "put text that contains ': ' in quotes, e.g. title: \"AML: niche\""
+          : 'check indentation (spaces, not tabs), colons and quotes near this position',
     });
   }
   if (diagnostics.length > 0) return { document: null, diagnostics };
@@ -110,6 +114,13 @@ export function parseLocated(text: string, file: string): { document: LocatedDoc
   return { document: { data: doc.toJS({ maxAliasCount: 100 }), locate }, diagnostics };
 }
 
+/** The mapping key written at `offset` (up to its colon), for messages. */
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset);
+  const m = /^\s*["']?([^"':\n]+)["']?\s*:/.exec(rest);
+  return m ? m[1].trim() : rest.split(/[\n:]/)[0].trim();
+}
+
 function firstLine(s: string): string {
   return s.split('\n')[0].trim();
 }
@@ -133,39 +144,103 @@ export function zodIssuesToDiagnostics(issues: z.core.$ZodIssue[], doc: LocatedD
       }
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      const key = (issue as { input?: unknown }).input;
+      const keyPath = typeof key === 'string' ? [...path, key] : path;
+      const at = doc.locate(keyPath, true);
+      const suggestion = typeof key === 'string' ? key.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([^A-Za-z])/, 'X$1') : 'name_1';
+      out.push({
+        severity: 'error',
+        file: doc.fileAt?.(keyPath) ?? file,
+        ...at,
+        path: pathToString(keyPath),
+        message: `the name ${JSON.stringify(key)} is not allowed: a name must start with a letter and contain only letters, digits and _`,
+        hint: `rename it, e.g. '${suggestion}' (a label: field can hold the display name)`,
+      });
+      continue;
+    }
     const at = doc.locate(path);
-    out.push({ severity: 'error', file: doc.fileAt?.(path) ?? file, ...at, path: pathToString(path), ...describeIssue(issue) });
+    out.push({ severity: 'error', file: doc.fileAt?.(path) ?? file, ...at, path: pathToString(path), ...describeIssue(issue, path) });
   }
   return out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { message: string; hint: string } {
+const KIND_NAMES: Record<string, string> = {
+  object: 'a mapping (key: value lines)',
+  record: 'a mapping of names to entries',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  int: 'a whole number',
+};
+
+function kindName(expected: string): string {
+  return KIND_NAMES[expected] ?? expected;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, path: PathKey[]): { message: string; hint: string } {
+  const hasInput = 'input' in issue;
+  const input = (issue as { input?: unknown }).input;
+  const field = path.length > 0 ? String(path[path.length - 1]) : '';
+  const missing = (what: string) => ({
+    message: `missing required field '${field}' (${what})`,
+    hint: field === 'nichesim' ? "add 'nichesim: 1' (the format version) at the top of the file" : `add ${field}: to this section`,
+  });
+  if (typeof input === 'number' && !Number.isFinite(input)) {
+    return { message: `expected a finite number, got ${input === Infinity ? '.inf' : input === -Infinity ? '-.inf' : '.nan'}`, hint: 'write a finite number' };
+  }
   switch (issue.code) {
     case 'invalid_type': {
-      const got = (issue as { input?: unknown }).input;
-      if (got === undefined) return { message: `missing required field (expected ${issue.expected})`, hint: 'add this field' };
-      return { message: `expected ${issue.expected}, got ${describeValue(got)}`, hint: `write a ${issue.expected} here` };
+      if (!hasInput || input === undefined) return missing(kindName(issue.expected));
+      return { message: `expected ${kindName(issue.expected)}, got ${describeValue(input)}`, hint: hintForKind(issue.expected, field) };
     }
-    case 'invalid_value':
-      return {
-        message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
-        hint: 'use one of the listed values',
-      };
+    case 'invalid_value': {
+      if (field === 'nichesim') {
+        return { message: `format version ${describeValue(input)} is not supported (this nichesim reads format 1)`, hint: "write 'nichesim: 1'" };
+      }
+      const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return { message: `expected one of ${values}, got ${describeValue(input)}`, hint: 'use one of the listed values' };
+    }
     case 'invalid_union':
-      return { message: 'expected a number or a quantity text such as "48 h"', hint: 'write a number, a quantity with a unit, or an expression over parameters' };
-    case 'too_small':
-      return { message: issue.message.replace(/^Too small: /, ''), hint: 'give at least the minimum shown' };
+      if (!hasInput || input === undefined) return missing("a number or a quantity such as '2e7 um^3'");
+      return { message: `expected a number or a quantity text such as "48 h", got ${describeValue(input)}`, hint: 'write a number, a quantity with a unit, or an expression over parameters' };
+    case 'too_small': {
+      const min = Number((issue as { minimum?: number | bigint }).minimum ?? 0);
+      if (issue.origin === 'array') {
+        if (field === 'evidence') return { message: 'a rule must cite at least one knowledge-base entry', hint: 'write e.g. evidence: [I019] (ids are listed by `nichesim kb`)' };
+        return { message: `give at least ${min} item${min === 1 ? '' : 's'}`, hint: 'add the missing items' };
+      }
+      if (issue.origin === 'string') return { message: 'this text may not be empty', hint: 'write a value or remove the field' };
+      return { message: `expected a number ${issue.inclusive ? 'of at least' : 'greater than'} ${min}, got ${describeValue(input)}`, hint: `give a value ${issue.inclusive ? '>=' : '>'} ${min}` };
+    }
     case 'invalid_format':
-      return { message: issue.message, hint: 'rename it: letters, digits and _, starting with a letter' };
+      return { message: 'a name must start with a letter and contain only letters, digits and _', hint: 'rename it, e.g. replace spaces with _' };
     default:
       return { message: issue.message, hint: 'see the model-format reference in README.md' };
   }
 }
 
+function hintForKind(expected: string, field: string): string {
+  switch (expected) {
+    case 'array':
+      return field === 'evidence' ? 'write a list in brackets, e.g. evidence: [I019]' : 'write a list, e.g. [a, b] or one "- item" per line';
+    case 'object':
+    case 'record':
+      return 'write one "name: value" entry per line under this key, indented';
+    case 'boolean':
+      return 'write true or false';
+    case 'string':
+      return 'write text (in quotes if it looks like a number)';
+    default:
+      return `write ${kindName(expected)} here`;
+  }
+}
+
 function describeValue(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-  return `${typeof v} ${String(v)}`;
+  return String(v);
 }

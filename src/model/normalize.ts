@@ -159,7 +159,11 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
       return { base: q.value * q.unit.factor, dim: q.unit.dimension, baseLabel: baseUnitText(q.unit.dimension) };
     } catch (e) {
       if (e instanceof UnitError) {
-        err(path, e.message, e.hint);
+        if (typeof v === 'string' && looksLikeExpression(v)) {
+          err(path, `'${v}' is an expression; a parameter value must be a literal quantity such as '0.5 1/day'`, 'compute the value and write it with its unit, or use the expression where the parameter is used');
+        } else if (typeof v === 'number' && unitText) {
+          err([...path.slice(0, -1), 'unit'], e.message, unitHint(e));
+        } else err(path, e.message, unitHint(e));
         return null;
       }
       throw e;
@@ -176,7 +180,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
         return 0;
       }
       if (sign === 'positive' && x <= 0) {
-        err(path, `expected ${spec.expected} greater than 0, got ${shown}`, 'a duration or size of zero or less is not meaningful; give a positive value');
+        err(path, `expected ${spec.expected} greater than 0, got ${shown}`, spec.unit === U.none ? 'give a value greater than 0' : 'a duration or size of zero or less is not meaningful; give a positive value');
         return 0;
       }
       if (sign === 'nonnegative' && x < 0) {
@@ -218,7 +222,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
       return { expr: v, scale: 1 / spec.unit.factor };
     } catch (e) {
       if (e instanceof ExprError) {
-        if (unitError) err(path, unitError.message, unitError.hint);
+        if (unitError && !looksLikeExpression(v)) err(path, unitError.message, unitHint(unitError));
         else err(path, `'${v}' is neither a quantity nor a valid expression: ${e.message}`, e.hint || "write a number with a unit such as '48 h', or an expression over parameter names");
         return 0;
       }
@@ -253,7 +257,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
       unit = parseUnit(s.unit);
     } catch (e) {
       if (!(e instanceof UnitError)) throw e;
-      err([...path, 'unit'], e.message, e.hint);
+      err([...path, 'unit'], e.message, unitHint(e));
       unit = U.none;
     }
     substrateUnits.set(name, unit);
@@ -516,6 +520,16 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     dosing,
   };
   return { model, diagnostics };
+}
+
+/** True when text reads as an arithmetic expression rather than a number with a unit. */
+function looksLikeExpression(text: string): boolean {
+  return /[()*+]|\s[-/]\s|[A-Za-z_][A-Za-z0-9_]*_[A-Za-z0-9_]/.test(text);
+}
+
+/** The fix for a unit error: the unit list, unless the message already suggests a name. */
+function unitHint(e: UnitError): string {
+  return /did you mean/.test(e.message) ? "units are listed in README.md (Quantities, units and expressions), e.g. 'min', '1/day', 'ng/mL', 'um^2/min'" : e.hint;
 }
 
 /**

@@ -29,18 +29,22 @@ export type ParentResolver = (relativePath: string, fromFile: string) => { text:
  */
 export function parseModel(text: string, file: string, resolveParent?: ParentResolver): LoadedModel {
   const document = readDocument(text, file, resolveParent, []);
-  const parsed = ModelInput.safeParse(document.data);
-  if (!parsed.success) throw new ModelError(byPosition(zodIssuesToDiagnostics(parsed.error.issues, document, file)));
+  const parsed = ModelInput.safeParse(document.data, { reportInput: true });
+  if (!parsed.success) throw new ModelError(byPosition(zodIssuesToDiagnostics(parsed.error.issues, document, file), file));
   const { model, diagnostics: more } = normalizeModel(parsed.data, document, file);
-  if (more.some((d) => d.severity === 'error')) throw new ModelError(byPosition(more));
+  if (more.some((d) => d.severity === 'error')) throw new ModelError(byPosition(more, file));
   return { model, warnings: more.filter((d) => d.severity === 'warning'), file };
 }
 
-/** Orders diagnostics as they appear in the files (file, line, column), stable otherwise. */
-function byPosition(ds: Diagnostic[]): Diagnostic[] {
+/**
+ * Orders diagnostics as they appear: the file the user loaded first (then any file it extends),
+ * then line and column; stable otherwise.
+ */
+function byPosition(ds: Diagnostic[], firstFile: string): Diagnostic[] {
+  const rank = (f: string) => (f === firstFile ? 0 : 1);
   return ds
     .map((d, i) => ({ d, i }))
-    .sort((a, b) => a.d.file.localeCompare(b.d.file) || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
+    .sort((a, b) => rank(a.d.file) - rank(b.d.file) || a.d.file.localeCompare(b.d.file) || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
     .map((x) => x.d);
 }
 
@@ -66,7 +70,10 @@ function readDocument(text: string, file: string, resolveParent: ParentResolver 
   } catch (e) {
     throw fail(`cannot read '${parentPath}': ${e instanceof Error ? e.message : String(e)}`, 'the path is relative to this file');
   }
-  if (chain.includes(parent.file) || parent.file === file) throw fail(`'${parentPath}' extends itself through ${[...chain, file].join(' -> ')}`, 'remove the cycle of extends');
+  if (chain.includes(parent.file) || parent.file === file) {
+    const cycle = [...chain.slice(chain.indexOf(parent.file) >= 0 ? chain.indexOf(parent.file) : chain.length), file, parent.file];
+    throw fail(`extends cycle: ${cycle.join(' -> ')}`, 'a model may not extend itself, directly or through other files; remove one extends');
+  }
   const parentDoc = readDocument(parent.text, parent.file, resolveParent, [...chain, file]);
   return mergeLocated(parentDoc, parent.file, document, file);
 }

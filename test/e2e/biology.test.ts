@@ -103,7 +103,7 @@ describe('removing one mechanism', () => {
     // CXCL12 -> blast apoptosis rule (stromal protection, I071/I072).
     const withInfusion = (m: Model): Model => {
       const t = clone(m);
-      t.dosing = [{ substrate: 'cytarabine', kind: 'infusion', start: 60 * 1440, rate: 0.3 * 0.0045, duration: 7 * 1440, interval: 0, count: 1 }];
+      t.dosing = [{ substrate: 'cytarabine', kind: 'infusion', start: 60 * 1440, amount: 0, rate: 0.3 * 0.0045, duration: 7 * 1440, interval: 0, count: 1 }];
       return t;
     };
     const unprotected = clone(aml);

@@ -74,7 +74,7 @@ describe('nichesim run with options and bad input', () => {
     expect(bad.err).toContain("--set 'pge2_secretion_licensed=3 ng/mL': 'pge2_secretion_licensed' is 1/min but '3 ng/mL' is mass/volume");
     const inconsistent = cli('run', '--out', dir, '--quiet', '--set', 'pge2_secretion_licensed=0 1/min');
     expect(inconsistent.code).toBe(1);
-    expect(inconsistent.err).toContain("rules[0] (MSC: TNF increases PGE2 secretion): says 'increases' but its saturation value 0 is below the base value 0.005; use 'decreases' or raise the saturation value");
+    expect(inconsistent.err).toMatch(/rules\[0\] \(line \d+\) \(MSC: TNF increases PGE2 secretion\): says 'increases' but its saturation value 0 1\/min \(0 1\/day\) is below the base value 0.005 1\/min \(7.2 1\/day\); use 'decreases' or raise the saturation value/);
   });
   it('a missing model file names the file', () => {
     const r = cli('run', 'no/such/model.yaml', '--quiet');

@@ -248,7 +248,7 @@ describe('implicit Dirichlet rows agree with a plain tridiagonal reference', () 
     { label: '1D, two held voxels + faces', mesh: box(1, 50, 1, 1), heldFraction: 0.04, faces: true },
     { label: '2D, faces only (profiles)', mesh: box(2, 40, 33, 1), heldFraction: 0, faces: true, expectY: 'profiles' },
     { label: '2D, scattered held voxels (per-voxel)', mesh: box(2, 40, 33, 1), heldFraction: 0.05, faces: false, expectY: 'voxel' },
-    { label: '3D, faces + one voxel (profiles)', mesh: box(3, 13, 11, 9), heldFraction: 0.001, faces: true, expectY: 'profiles', expectZ: 'profiles' },
+    { label: '3D, faces + one voxel (profiles)', mesh: box(3, 48, 30, 12), heldFraction: 1e-12, faces: true, expectY: 'profiles', expectZ: 'profiles' },
     { label: '3D, scattered held voxels (per-voxel)', mesh: box(3, 13, 11, 9), heldFraction: 0.05, faces: false, expectZ: 'voxel' },
   ];
   for (const c of cases) {

@@ -85,14 +85,25 @@ export interface Integrator {
   /**
    * Advances so that `tOut` is covered and writes y(tOut) into `out`.
    * Returns 'ok' or the failure status; on failure `out` is untouched and `failure` describes it.
+   * Output times must be non-decreasing: `tOut` must not be earlier than the previous output,
+   * stop or reset time (RangeError otherwise; no backward integration). It may be earlier than
+   * `t`, since the last step may have gone past it: the value then comes from dense output.
+   * 'maxSteps' can be resumed by calling again; 'nonFinite' and 'stepSizeUnderflow' are returned
+   * again by every call until `reset`.
    */
   advanceTo(tOut: number, out: Float64Array): IntegratorStatus;
   /**
    * Integrates exactly to `tStop` (the last step is shortened to end there), so that the state
    * can then be changed with `reset` (e.g. a bolus dose). Writes y(tStop) into `out`.
+   * If an earlier `advanceTo` already stepped past `tStop`, that step is redone, shortened.
+   * Same ordering rule and failures as `advanceTo`.
    */
   stopAt(tStop: number, out: Float64Array): IntegratorStatus;
-  /** Restarts from (t, y) after a discontinuity: forgets step history, keeps stats. */
+  /**
+   * Restarts from (t, y) after a discontinuity: forgets step history, keeps stats; method 'auto'
+   * keeps its current method. Clears a previous failure. RangeError for a non-finite t or a y of
+   * the wrong length / with non-finite entries.
+   */
   reset(t: number, y: Float64Array): void;
   /** When a call returned a failure: the time and state at which it failed, and a message. */
   readonly failure: { t: number; y: Float64Array; message: string } | null;
