@@ -20,7 +20,7 @@ export async function benchMeanField(): Promise<Array<Record<string, number | st
   const reps = 30;
   let rhs = 0;
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) rhs += (run().manifest.engineSettings.stats as { rhsEvaluations: number }).rhsEvaluations;
+  for (let i = 0; i < reps; i++) rhs += run().manifest.solverStats?.rhsEvaluations ?? NaN;
   const wall = (performance.now() - t0) / 1000;
   rows.push({
     case: 'aml-niche-180d',

@@ -146,9 +146,9 @@ export function zodIssuesToDiagnostics(issues: z.core.$ZodIssue[], doc: LocatedD
     }
     if (issue.code === 'invalid_key') {
       const key = (issue as { input?: unknown }).input;
-      const keyPath = typeof key === 'string' ? [...path, key] : path;
+      const keyPath = typeof key === 'string' && path[path.length - 1] !== key ? [...path, key] : path;
       const at = doc.locate(keyPath, true);
-      const suggestion = typeof key === 'string' ? key.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([^A-Za-z])/, 'X$1') : 'name_1';
+      const suggestion = suggestName(typeof key === 'string' ? key : '');
       out.push({
         severity: 'error',
         file: doc.fileAt?.(keyPath) ?? file,
@@ -197,6 +197,8 @@ function describeIssue(issue: z.core.$ZodIssue, path: PathKey[]): { message: str
     }
     case 'invalid_value': {
       if (field === 'nichesim') {
+        if (!hasInput || input === undefined) return missing('the format version');
+        if (input === '1') return { message: 'the format version is written as text ("1")', hint: "write it as a number, without quotes: 'nichesim: 1'" };
         return { message: `format version ${describeValue(input)} is not supported (this nichesim reads format 1)`, hint: "write 'nichesim: 1'" };
       }
       const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
@@ -215,10 +217,17 @@ function describeIssue(issue: z.core.$ZodIssue, path: PathKey[]): { message: str
       return { message: `expected a number ${issue.inclusive ? 'of at least' : 'greater than'} ${min}, got ${describeValue(input)}`, hint: `give a value ${issue.inclusive ? '>=' : '>'} ${min}` };
     }
     case 'invalid_format':
-      return { message: 'a name must start with a letter and contain only letters, digits and _', hint: 'rename it, e.g. replace spaces with _' };
+      return { message: 'a name must start with a letter and contain only letters, digits and _', hint: `rename it, e.g. ${JSON.stringify(suggestName(String(input ?? '')))}` };
     default:
       return { message: issue.message, hint: 'see the model-format reference in README.md' };
   }
+}
+
+/** A valid name close to an invalid one (spaces and symbols to _, a leading letter added). */
+function suggestName(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (cleaned === '') return 'name_1';
+  return /^[A-Za-z]/.test(cleaned) ? cleaned : `n${cleaned}`;
 }
 
 function hintForKind(expected: string, field: string): string {

@@ -26,6 +26,8 @@ export interface RunManifest {
   modelHash: string;
   engine: string;
   engineSettings: Record<string, unknown>;
+  /** Work counters of the solver (e.g. RHS evaluations, accepted steps), when the engine has them. */
+  solverStats?: Record<string, number>;
   seed: number;
   /** Every resolved parameter value, in canonical units (minutes, micrometres, ...). */
   parameters: Record<string, number>;

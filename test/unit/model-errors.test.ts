@@ -5,9 +5,10 @@
  * `fix:` line), so a change of wording or position fails a test on purpose: when a message is
  * improved, update its expectation here in the same change.
  *
- * Cases marked `KNOWN ISSUE` pin today's text of a message that is wrong or unclear (see the
- * `known loader issues` block at the end, whose `it.fails` tests state what the message should
- * do and will start failing — i.e. need turning into ordinary tests — once the loader is fixed).
+ * Cases marked `KNOWN ISSUE` (with `fails:`) pin the text the message SHOULD have; today's loader
+ * gives something wrong, so they run as `it.fails` (the comment quotes today's text). The `known
+ * loader issues` block at the end states, less strictly, what a good message must do; its
+ * `it.fails` tests start failing (i.e. need turning into ordinary tests) once the loader is fixed.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,14 +67,18 @@ interface Case {
   text: string;
   /** Every diagnostic, formatted, in the order the loader reports them. */
   expected: string[];
+  /** Set when `expected` is what the message SHOULD be but the loader still gets it wrong (run as `it.fails`). */
+  fails?: true;
 }
 
 const UNKNOWN_KEY_FIX = fix('remove it or correct its spelling; see the model-format reference in README.md');
 const NEGATIVE_FIX = fix('rates, counts and concentrations cannot be negative');
 const POSITIVE_FIX = fix('a duration or size of zero or less is not meaningful; give a positive value');
-const YAML_FIX = fix('check indentation, colons and quotes near this position');
+const YAML_FIX = fix('check indentation (spaces, not tabs), colons and quotes near this position');
+const UNITS_FIX = fix("units are listed in README.md (Quantities, units and expressions), e.g. 'min', '1/day', 'ng/mL', 'um^2/min'");
 const DUPLICATE_FIX = fix('each name may appear once in a section; rename or merge the two entries');
-const NOT_A_QUANTITY = 'expected a number or a quantity text such as "48 h"' + fix('write a number, a quantity with a unit, or an expression over parameters');
+const notAQuantity = (got: string): string =>
+  `expected a number or a quantity text such as "48 h", got ${got}` + fix('write a number, a quantity with a unit, or an expression over parameters');
 const RATE = "a rate (e.g. '0.01 1/min' or '0.5 1/day')";
 const TNF = 'TNF: {unit: ng/mL, diffusion_coefficient: 1800 um^2/min, decay_rate: 0.043 1/min}';
 const DRUG = 'drug: {unit: uM, diffusion_coefficient: 14000 um^2/min, decay_rate: 0.0045 1/min}';
@@ -91,26 +96,25 @@ const CATALOGUE: Case[] = [
     expected: ['bad.yaml:7:1: error: not valid YAML/JSON: All mapping items must start at the same column' + YAML_FIX],
   },
   {
-    // Text containing ': ' must be quoted. The parser's wording is terse; the fix is generic.
+    // Text containing ': ' must be quoted. The parser's wording is terse, but the fix says what to do.
     title: "YAML syntax: unquoted ': ' inside a title",
     text: yaml('nichesim: 1', 'name: m', 'title: AML: the niche', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ['bad.yaml:3:8: error: not valid YAML/JSON: Nested mappings are not allowed in compact mappings' + YAML_FIX],
+    expected: ['bad.yaml:3:8: error: not valid YAML/JSON: Nested mappings are not allowed in compact mappings' + fix('put text that contains \': \' in quotes, e.g. title: "AML: niche"')],
   },
   {
     title: 'duplicate key: a cell type defined twice',
     text: yaml(...HEAD, 'cell_types:', '  A: {initial_number: 10}', '  A: {initial_number: 5}'),
-    // KNOWN ISSUE (duplicate key): the message names neither the key nor the section.
-    expected: ['bad.yaml:6:3: error: duplicate key: Map keys must be unique' + DUPLICATE_FIX],
+    expected: ["bad.yaml:6:3: error: duplicate key 'A': it appears twice in the same mapping" + DUPLICATE_FIX],
   },
   {
     title: 'duplicate key: a field repeated inside a cell type',
     text: yaml(...HEAD, 'cell_types:', '  A:', '    initial_number: 10', '    initial_number: 20'),
-    expected: ['bad.yaml:7:5: error: duplicate key: Map keys must be unique' + DUPLICATE_FIX],
+    expected: ["bad.yaml:7:5: error: duplicate key 'initial_number': it appears twice in the same mapping" + DUPLICATE_FIX],
   },
   {
     title: 'JSON: duplicate key',
     text: ['{', '  "nichesim": 1,', '  "name": "m",', '  "name": "n",', '  "niche": {"volume": "1e6 um^3"},', '  "cell_types": {"A": {"initial_number": 10}}', '}'].join('\n'),
-    expected: ['bad.json:4:3: error: duplicate key: Map keys must be unique' + DUPLICATE_FIX],
+    expected: ["bad.json:4:3: error: duplicate key 'name': it appears twice in the same mapping" + DUPLICATE_FIX],
   },
   {
     title: 'an empty file',
@@ -162,22 +166,19 @@ const CATALOGUE: Case[] = [
   {
     title: 'missing niche',
     text: yaml('nichesim: 1', 'name: m', 'cell_types: {A: {initial_number: 10}}'),
-    // KNOWN ISSUE (zod words): "expected object" is a programmer's word; say "a mapping with volume:".
-    expected: ['bad.yaml:1:1: error: niche: missing required field (expected object)' + fix('add this field')],
+    expected: ["bad.yaml:1:1: error: niche: missing required field 'niche' (a mapping (key: value lines))" + fix('add niche: to this section')],
   },
   {
     title: 'missing cell_types',
     text: yaml(...HEAD),
-    // KNOWN ISSUE (zod words): "expected record".
-    expected: ['bad.yaml:1:1: error: cell_types: missing required field (expected record)' + fix('add this field')],
+    expected: ["bad.yaml:1:1: error: cell_types: missing required field 'cell_types' (a mapping of names to entries)" + fix('add cell_types: to this section')],
   },
   {
     title: 'missing format version and name',
     text: yaml('niche: {volume: 1e6 um^3}', 'cell_types: {A: {initial_number: 10}}'),
-    // KNOWN ISSUE (format version): a missing `nichesim:` is reported as a wrong value "expected one of 1".
     expected: [
-      'bad.yaml:1:1: error: nichesim: expected one of 1' + fix('use one of the listed values'),
-      'bad.yaml:1:1: error: name: missing required field (expected string)' + fix('add this field'),
+      "bad.yaml:1:1: error: nichesim: missing required field 'nichesim' (the format version)" + fix("add 'nichesim: 1' (the format version) at the top of the file"),
+      "bad.yaml:1:1: error: name: missing required field 'name' (text)" + fix('add name: to this section'),
     ],
   },
   {
@@ -194,17 +195,17 @@ const CATALOGUE: Case[] = [
       '    half_max: 0.5',
       '    hill_power: 1',
     ),
-    expected: ['bad.yaml:6:5: error: rules[0].evidence: missing required field (expected array)' + fix('add this field')],
+    expected: ["bad.yaml:6:5: error: rules[0].evidence: missing required field 'evidence' (a list)" + fix('add evidence: to this section')],
   },
   {
     title: 'missing substrate unit',
     text: yaml(...HEAD, 'substrates:', '  TNF:', '    diffusion_coefficient: 1800 um^2/min', '    decay_rate: 0.043 1/min', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ['bad.yaml:6:5: error: substrates.TNF.unit: missing required field (expected string)' + fix('add this field')],
+    expected: ["bad.yaml:6:5: error: substrates.TNF.unit: missing required field 'unit' (text)" + fix('add unit: to this section')],
   },
   {
     title: 'missing parameter source',
     text: yaml(...HEAD, 'parameters:', '  k_death: {value: 0.1 1/day}', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ['bad.yaml:5:12: error: parameters.k_death.source: missing required field (expected string)' + fix('add this field')],
+    expected: ["bad.yaml:5:12: error: parameters.k_death.source: missing required field 'source' (text)" + fix('add source: to this section')],
   },
   {
     title: 'a model needs at least one cell type',
@@ -216,29 +217,27 @@ const CATALOGUE: Case[] = [
   {
     title: 'a list where a mapping is expected (cell_types)',
     text: yaml(...HEAD, 'cell_types:', '  - A', '  - B'),
-    // KNOWN ISSUE (wrong type reported as missing): cell_types is present, it is a list.
-    expected: ['bad.yaml:5:3: error: cell_types: missing required field (expected record)' + fix('add this field')],
+    expected: ['bad.yaml:5:3: error: cell_types: expected a mapping of names to entries, got a list' + fix('write one "name: value" entry per line under this key, indented')],
   },
   {
     title: 'a boolean for a quantity',
     text: yaml(...HEAD, 'cell_types:', '  A:', '    initial_number: true'),
-    expected: ['bad.yaml:6:21: error: cell_types.A.initial_number: ' + NOT_A_QUANTITY],
+    expected: ['bad.yaml:6:21: error: cell_types.A.initial_number: ' + notAQuantity('true')],
   },
   {
     title: 'a mapping for a quantity',
     text: yaml('nichesim: 1', 'name: m', 'niche: {volume: {value: 1e6, unit: um^3}}', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ['bad.yaml:3:17: error: niche.volume: ' + NOT_A_QUANTITY],
+    expected: ['bad.yaml:3:17: error: niche.volume: ' + notAQuantity('a mapping')],
   },
   {
     title: 'a number for the model name',
     text: yaml('nichesim: 1', 'name: 5', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {initial_number: 10}}'),
-    // KNOWN ISSUE (wrong type reported as missing).
-    expected: ['bad.yaml:2:7: error: name: missing required field (expected string)' + fix('add this field')],
+    expected: ['bad.yaml:2:7: error: name: expected text, got 5' + fix('write text (in quotes if it looks like a number)')],
   },
   {
     title: 'an unsupported format version',
     text: yaml('nichesim: 2', 'name: m', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ['bad.yaml:1:11: error: nichesim: expected one of 1' + fix('use one of the listed values')],
+    expected: ['bad.yaml:1:11: error: nichesim: format version 2 is not supported (this nichesim reads format 1)' + fix("write 'nichesim: 1'")],
   },
   {
     title: 'enum value misspelled (direction: increase)',
@@ -255,15 +254,14 @@ const CATALOGUE: Case[] = [
       '    hill_power: 1',
       '    evidence: [I001]',
     ),
-    expected: ['bad.yaml:8:16: error: rules[0].direction: expected one of "increases", "decreases"' + fix('use one of the listed values')],
+    expected: ['bad.yaml:8:16: error: rules[0].direction: expected one of "increases", "decreases", got the text "increase"' + fix('use one of the listed values')],
   },
   {
     title: 'dose kind misspelled and a dose count of 0',
     text: yaml(...HEAD, 'substrates:', `  ${DRUG}`, 'cell_types: {A: {initial_number: 10}}', 'dosing:', '  - {substrate: drug, kind: injection, start: 0, amount: 1 uM, count: 0}'),
     expected: [
-      'bad.yaml:8:29: error: dosing[0].kind: expected one of "bolus", "infusion"' + fix('use one of the listed values'),
-      // KNOWN ISSUE (zod words): ">0" and "the minimum shown".
-      'bad.yaml:8:71: error: dosing[0].count: expected number to be >0' + fix('give at least the minimum shown'),
+      'bad.yaml:8:29: error: dosing[0].kind: expected one of "bolus", "infusion", got the text "injection"' + fix('use one of the listed values'),
+      'bad.yaml:8:71: error: dosing[0].count: expected a number greater than 0, got 0' + fix('give a value > 0'),
     ],
   },
 
@@ -297,13 +295,15 @@ const CATALOGUE: Case[] = [
   {
     title: 'a cell type name with a space',
     text: yaml(...HEAD, 'cell_types:', '  AML blast: {initial_number: 10}'),
-    // KNOWN ISSUE (name with a space): zod's "Invalid key in record", placed at the value, not the key.
-    expected: ['bad.yaml:5:14: error: cell_types.AML blast: Invalid key in record' + fix('see the model-format reference in README.md')],
+    expected: [
+      'bad.yaml:5:3: error: cell_types.AML blast: the name "AML blast" is not allowed: a name must start with a letter and contain only letters, digits and _' +
+        fix("rename it, e.g. 'AML_blast' (a label: field can hold the display name)"),
+    ],
   },
   {
     title: 'a model name with a space',
     text: yaml('nichesim: 1', 'name: my model', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ['bad.yaml:2:7: error: name: a name must start with a letter and contain only letters, digits and _' + fix('rename it: letters, digits and _, starting with a letter')],
+    expected: ['bad.yaml:2:7: error: name: a name must start with a letter and contain only letters, digits and _' + fix('rename it, e.g. "my_model"')],
   },
 
   // ---- signs, zeros and non-finite numbers -------------------------------------------------------------
@@ -345,14 +345,12 @@ const CATALOGUE: Case[] = [
   {
     title: 'non-finite number (.inf)',
     text: yaml(...HEAD, 'cell_types:', '  A:', '    initial_number: .inf'),
-    // KNOWN ISSUE (non-finite): .inf is a number to the user; say "expected a finite number, got .inf".
-    expected: ['bad.yaml:6:21: error: cell_types.A.initial_number: ' + NOT_A_QUANTITY],
+    expected: ['bad.yaml:6:21: error: cell_types.A.initial_number: expected a finite number, got .inf' + fix('write a finite number')],
   },
   {
     title: 'non-finite number (.nan)',
     text: yaml(...HEAD, 'cell_types:', '  A:', '    initial_number: 10', '    apoptosis: .nan'),
-    // KNOWN ISSUE (non-finite).
-    expected: ['bad.yaml:7:16: error: cell_types.A.apoptosis: ' + NOT_A_QUANTITY],
+    expected: ['bad.yaml:7:16: error: cell_types.A.apoptosis: expected a finite number, got .nan' + fix('write a finite number')],
   },
   {
     title: 'non-finite quantity text (1e999 1/min)',
@@ -374,8 +372,7 @@ const CATALOGUE: Case[] = [
       '    hill_power: 0',
       '    evidence: [I001]',
     ),
-    // KNOWN ISSUE (Hill power fix): the fix talks about durations and sizes.
-    expected: ['bad.yaml:12:17: error: rules[0].hill_power: expected a positive dimensionless Hill power greater than 0, got 0' + POSITIVE_FIX],
+    expected: ['bad.yaml:12:17: error: rules[0].hill_power: expected a positive dimensionless Hill power greater than 0, got 0' + fix('give a value greater than 0')],
   },
   {
     title: 'migration bias above 1',
@@ -387,13 +384,12 @@ const CATALOGUE: Case[] = [
   {
     title: "unknown unit ('1 1/mn')",
     text: yaml(...HEAD, 'cell_types:', '  A:', '    initial_number: 10', '    apoptosis: 1 1/mn'),
-    // KNOWN ISSUE (unknown unit): the suggestion is repeated in the message and the fix.
-    expected: ["bad.yaml:7:16: error: cell_types.A.apoptosis: unknown unit 'mn' in '1/mn'; did you mean 'min'?" + fix("did you mean 'min'?")],
+    expected: ["bad.yaml:7:16: error: cell_types.A.apoptosis: unknown unit 'mn' in '1/mn'; did you mean 'min'?" + UNITS_FIX],
   },
   {
     title: "unknown substrate unit ('ng/mLL')",
     text: yaml(...HEAD, 'substrates:', '  TNF: {unit: ng/mLL, diffusion_coefficient: 1800 um^2/min, decay_rate: 0.043 1/min}', 'cell_types: {A: {initial_number: 10}}'),
-    expected: ["bad.yaml:5:15: error: substrates.TNF.unit: unknown unit 'mLL' in 'ng/mLL'; did you mean 'mL'?" + fix("did you mean 'mL'?")],
+    expected: ["bad.yaml:5:15: error: substrates.TNF.unit: unknown unit 'mLL' in 'ng/mLL'; did you mean 'mL'?" + UNITS_FIX],
   },
   {
     title: "wrong dimension: '48 h' for a diffusion coefficient",
@@ -455,8 +451,7 @@ const CATALOGUE: Case[] = [
   {
     title: 'an expression syntax error after a leading number (unclosed parenthesis)',
     text: yaml(...HEAD, 'parameters:', '  k_base: {value: 0.1 1/day, source: estimate}', 'cell_types:', '  A:', '    initial_number: 10', '    apoptosis: 2 * (k_base'),
-    // KNOWN ISSUE (expression read as a unit): reported as a bad unit, with unit examples as the fix.
-    expected: ["bad.yaml:9:16: error: cell_types.A.apoptosis: unexpected '*' in '* (k_base'" + fix("examples of valid units: 'um^2/min', 'ng/mL', '1/day', 'min^-1'")],
+    expected: ["bad.yaml:9:16: error: cell_types.A.apoptosis: '2 * (k_base' is neither a quantity nor a valid expression: missing ')' for '(' at column 5" + fix("add a closing ')'")],
   },
   {
     title: 'words that are neither a quantity nor an expression',
@@ -511,9 +506,10 @@ const CATALOGUE: Case[] = [
   {
     title: 'a parameter value written as an expression',
     text: yaml(...HEAD, 'parameters:', '  a: {value: 1 1/day, source: estimate}', '  b: {value: 2 * a, source: estimate}', 'cell_types: {A: {initial_number: 10}}'),
-    // KNOWN ISSUE (expression read as a unit): the loader has the right message ("a parameter value
-    // must be a literal quantity, not an expression") but reports the unit parser's instead.
-    expected: ["bad.yaml:6:14: error: parameters.b.value: unexpected '*' in '* a'" + fix("examples of valid units: 'um^2/min', 'ng/mL', '1/day', 'min^-1'")],
+    expected: [
+      "bad.yaml:6:14: error: parameters.b.value: '2 * a' is an expression; a parameter value must be a literal quantity such as '0.5 1/day'" +
+        fix('compute the value and write it with its unit, or use the expression where the parameter is used'),
+    ],
   },
 
   // ---- references between sections ------------------------------------------------------------------------
@@ -631,8 +627,7 @@ const CATALOGUE: Case[] = [
       '    hill_power: 1',
       '    evidence: []',
     ),
-    // KNOWN ISSUE (zod words): ">=1 items" / "the minimum shown"; say "cite at least one knowledge-base id".
-    expected: ['bad.yaml:13:15: error: rules[0].evidence: expected array to have >=1 items' + fix('give at least the minimum shown')],
+    expected: ['bad.yaml:13:15: error: rules[0].evidence: a rule must cite at least one knowledge-base entry' + fix('write e.g. evidence: [I019] (ids are listed by `nichesim kb`)')],
   },
   {
     title: 'evidence written as a single id instead of a list',
@@ -649,8 +644,7 @@ const CATALOGUE: Case[] = [
       '    hill_power: 1',
       '    evidence: I001',
     ),
-    // KNOWN ISSUE (wrong type reported as missing).
-    expected: ['bad.yaml:13:15: error: rules[0].evidence: missing required field (expected array)' + fix('add this field')],
+    expected: ['bad.yaml:13:15: error: rules[0].evidence: expected a list, got the text "I001"' + fix('write a list in brackets, e.g. evidence: [I019]')],
   },
 
   // ---- dosing ----------------------------------------------------------------------------------------------
@@ -708,7 +702,7 @@ describe('bad models: the exact message of each (catalogue)', () => {
     expect(new Set(CATALOGUE.map((c) => c.title)).size).toBe(CATALOGUE.length);
   });
   for (const c of CATALOGUE) {
-    it(c.title, () => {
+    (c.fails ? it.fails : it)(c.title, () => {
       const file = c.text.trimStart().startsWith('{') ? 'bad.json' : 'bad.yaml';
       expect(errorsOf(c.text, file)).toEqual(c.expected);
     });
@@ -813,11 +807,13 @@ describe('JSON models and fixture files', () => {
     expect(diagnosticsOf(() => loadModelFile(f)).map(formatDiagnostic)).toEqual([
       `${f}:4:27: error: niche.volumes: unknown key 'volumes'` + UNKNOWN_KEY_FIX,
       `${f}:8:5: error: cell_types.A.apoptosis_rate: unknown key 'apoptosis_rate'` + UNKNOWN_KEY_FIX,
-      `${f}:10:5: error: rules[0].evidence: missing required field (expected array)` + fix('add this field'),
-      `${f}:12:16: error: rules[0].direction: expected one of "increases", "decreases"` + fix('use one of the listed values'),
+      `${f}:10:5: error: rules[0].evidence: missing required field 'evidence' (a list)` + fix('add evidence: to this section'),
+      `${f}:12:16: error: rules[0].direction: expected one of "increases", "decreases", got the text "increase"` + fix('use one of the listed values'),
     ]);
   });
 });
+
+const CYCLE_FIX = fix('a model may not extend itself, directly or through other files; remove one extends');
 
 describe('files, extends and cycles (temporary files)', () => {
   let dir = '';
@@ -842,9 +838,8 @@ describe('files, extends and cycles (temporary files)', () => {
   });
   it('extends of a missing file', () => {
     const child = write('child.yaml', yaml('nichesim: 1', 'extends: parent.yaml', 'name: child'));
-    // KNOWN ISSUE (extends of a missing file): Node's raw "ENOENT: no such file or directory, open ..." text.
     expect(diagnosticsOf(() => loadModelFile(child)).map(formatDiagnostic)).toEqual([
-      `${child}:2:10: error: extends: cannot read 'parent.yaml': ENOENT: no such file or directory, open '${join(dir, 'parent.yaml')}'` +
+      `${child}:2:10: error: extends: cannot read 'parent.yaml': file not found (looked for ${join(dir, 'parent.yaml')})` +
         fix('the path is relative to this file'),
     ]);
   });
@@ -852,13 +847,13 @@ describe('files, extends and cycles (temporary files)', () => {
     const a = write('a.yaml', yaml('nichesim: 1', 'extends: b.yaml', 'name: a'));
     const b = write('b.yaml', yaml('nichesim: 1', 'extends: a.yaml', 'name: b', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {initial_number: 1}}'));
     expect(diagnosticsOf(() => loadModelFile(a)).map(formatDiagnostic)).toEqual([
-      `${b}:2:10: error: extends: 'a.yaml' extends itself through ${a} -> ${b}` + fix('remove the cycle of extends'),
+      `${b}:2:10: error: extends: extends cycle: ${a} -> ${b} -> ${a}` + CYCLE_FIX,
     ]);
   });
   it('a file that extends itself', () => {
     const self = write('self.yaml', yaml('nichesim: 1', 'extends: self.yaml', 'name: self'));
     expect(diagnosticsOf(() => loadModelFile(self)).map(formatDiagnostic)).toEqual([
-      `${self}:2:10: error: extends: 'self.yaml' extends itself through ${self}` + fix('remove the cycle of extends'),
+      `${self}:2:10: error: extends: extends cycle: ${self} -> ${self}` + CYCLE_FIX,
     ]);
   });
   it('a syntax error in the parent is reported in the parent file', () => {
@@ -871,10 +866,10 @@ describe('files, extends and cycles (temporary files)', () => {
   it('errors are placed in the file (child or parent) that wrote the value', () => {
     const base = write('base.yaml', yaml('nichesim: 1', 'name: base', 'niche: {volume: 1e6 um^3}', 'cell_types:', '  A: {initial_number: 10}', '  B: {initial_number: -3}'));
     const kid = write('kid.yaml', yaml('nichesim: 1', 'extends: base.yaml', 'name: kid', 'cell_types:', '  A: {apoptosis: -1 1/day}'));
-    // Ordered by file name, then position.
+    // The file the user loaded first, then the file it extends; by position within each.
     expect(diagnosticsOf(() => loadModelFile(kid)).map(formatDiagnostic)).toEqual([
-      `${base}:6:23: error: cell_types.B.initial_number: expected a number of cells (e.g. 1000) of 0 or more, got -3` + NEGATIVE_FIX,
       `${kid}:5:18: error: cell_types.A.apoptosis: expected ${RATE} of 0 or more, got '-1 1/day'` + NEGATIVE_FIX,
+      `${base}:6:23: error: cell_types.B.initial_number: expected a number of cells (e.g. 1000) of 0 or more, got -3` + NEGATIVE_FIX,
     ]);
   });
   it('an unknown key in the child of an extends', () => {
@@ -935,13 +930,16 @@ const RULE_MODEL = yaml(
   '    evidence: [NOPE1]',
 );
 
+const RULE1_PROBLEM =
+  "rules[1] (line 10) (A: pressure decreases cycle entry): says 'decreases' but its saturation value 0.3 1/min (432 1/day) is above the base value 0.2 1/min (288 1/day); use 'increases' or lower the saturation value";
+
 describe('compileModel: CompileError', () => {
   it("an 'increases' rule whose saturation is below the base value (and a 'decreases' rule above it)", () => {
     const { model } = parseModel(RULE_MODEL, 'rules.yaml');
     expect(messageOf(CompileError, () => compileModel(model))).toBe(
       [
-        "rules[0] (A: pressure increases apoptosis): says 'increases' but its saturation value 0.1 is below the base value 0.5; use 'decreases' or raise the saturation value",
-        "rules[1] (A: pressure decreases cycle entry): says 'decreases' but its saturation value 0.3 is above the base value 0.2; use 'increases' or lower the saturation value",
+        "rules[0] (line 9) (A: pressure increases apoptosis): says 'increases' but its saturation value 0.1 1/min (144 1/day) is below the base value 0.5 1/min (720 1/day); use 'decreases' or raise the saturation value",
+        RULE1_PROBLEM,
       ].join('\n'),
     );
   });
@@ -959,7 +957,7 @@ describe('compileModel: CompileError', () => {
     // k_death = 1/min makes rule 0 valid; only the unknown name and rule 1 remain.
     expect(e.problems).toEqual([
       "--set k_deth: no parameter named 'k_deth' (known: k_death)",
-      "rules[1] (A: pressure decreases cycle entry): says 'decreases' but its saturation value 0.3 is above the base value 0.2; use 'increases' or lower the saturation value",
+      RULE1_PROBLEM,
     ]);
   });
 });
@@ -1005,16 +1003,17 @@ describe('parseOverrides: OverrideError', () => {
 });
 
 // ---- known loader issues ------------------------------------------------------------------------------------
-// Each test states what a good message must do; it fails today (hence `it.fails`). When the loader
-// is fixed the test starts "failing" (passes): then drop `.fails` and update the pinned text above.
+// Each test states what a good message must do. Those still marked `it.fails` fail today; when the
+// loader is fixed the test starts "failing" (passes): then drop `.fails` and update the pinned text
+// above. The others were fixed and stay as regression tests.
 
-describe('known loader issues (expected to fail until fixed)', () => {
+describe('known loader issues (it.fails: still open)', () => {
   const one = (text: string): Diagnostic => {
     const ds = diagnosticsOf(() => parseModel(text, 'bad.yaml'));
     expect(ds).toHaveLength(1);
     return ds[0];
   };
-  it.fails('a value of the wrong type is not reported as a missing field', () => {
+  it('a value of the wrong type is not reported as a missing field', () => {
     for (const text of [
       yaml(...HEAD, 'cell_types:', '  - A'),
       yaml('nichesim: 1', 'name: 5', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {}}'),
@@ -1025,29 +1024,29 @@ describe('known loader issues (expected to fail until fixed)', () => {
       expect(d.hint).not.toBe('add this field');
     }
   });
-  it.fails('a missing quantity (niche without volume) is reported as missing', () => {
+  it('a missing quantity (niche without volume) is reported as missing', () => {
     expect(one(yaml('nichesim: 1', 'name: m', 'niche: {description: x}', 'cell_types: {A: {}}')).message).toMatch(/missing/);
   });
-  it.fails('an expression syntax error after a leading number is reported as an expression error, not a unit error', () => {
+  it('an expression syntax error after a leading number is reported as an expression error, not a unit error', () => {
     const text = yaml(...HEAD, 'parameters:', '  k_base: {value: 0.1 1/day, source: estimate}', 'cell_types:', '  A: {apoptosis: 2 * (k_base}');
     expect(one(text).hint).not.toMatch(/unit/);
   });
-  it.fails('a parameter value written as an expression says that parameters need literal values', () => {
+  it('a parameter value written as an expression says that parameters need literal values', () => {
     const text = yaml(...HEAD, 'parameters:', '  a: {value: 1 1/day, source: x}', '  b: {value: 2 * a, source: x}', 'cell_types: {A: {}}');
     expect(formatDiagnostic(one(text))).toMatch(/expression/);
   });
-  it.fails('.inf and .nan are reported as non-finite numbers', () => {
+  it('.inf and .nan are reported as non-finite numbers', () => {
     expect(one(yaml(...HEAD, 'cell_types: {A: {initial_number: .inf}}')).message).toMatch(/finite/);
   });
-  it.fails('a duplicate key message names the key', () => {
+  it('a duplicate key message names the key', () => {
     expect(one(yaml(...HEAD, 'cell_types:', '  MSC: {}', '  MSC: {}')).message).toMatch(/MSC/);
   });
-  it.fails('a name with a space says what a name may contain, at the key', () => {
+  it('a name with a space says what a name may contain, at the key', () => {
     const d = one(yaml(...HEAD, 'cell_types:', '  AML blast: {initial_number: 10}'));
     expect(d.message).toMatch(/letters, digits and _/);
     expect(d.column).toBe(3);
   });
-  it.fails('no zod vocabulary (object, record, array, >=, >0) in messages', () => {
+  it('no zod vocabulary (object, record, array, >=, >0) in messages', () => {
     for (const text of [
       yaml('nichesim: 1', 'name: m', 'cell_types: {A: {}}'),
       yaml(...HEAD),
@@ -1056,26 +1055,43 @@ describe('known loader issues (expected to fail until fixed)', () => {
       expect(one(text).message).not.toMatch(/\b(object|record|array)\b|>=|>0/);
     }
   });
-  it.fails('the Hill power fix does not talk about durations', () => {
+  it('the Hill power fix does not talk about durations', () => {
     const text = yaml(...HEAD, 'cell_types: {A: {apoptosis: 0.5 1/day}}', 'rules:', '  - {cell_type: A, signal: pressure, direction: increases, behaviour: apoptosis, saturation: 1 1/day, half_max: 0.5, hill_power: 0, evidence: [I001]}');
     expect(one(text).hint).not.toMatch(/duration/);
   });
-  it.fails('an unknown unit in a parameter unit: field is placed at that field', () => {
+  it('an unknown unit in a parameter unit: field is placed at that field', () => {
     expect(one(yaml(...HEAD, 'parameters:', '  a: {value: 1, unit: 1/dya, source: x}', 'cell_types: {A: {}}')).path).toBe('parameters.a.unit');
   });
-  it.fails('a missing format version says to add nichesim: 1', () => {
+  it('a missing format version says to add nichesim: 1', () => {
     const ds = diagnosticsOf(() => parseModel(yaml('name: m', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {}}'), 'bad.yaml'));
     expect(ds[0].message).toMatch(/missing|version/);
   });
-  it.fails('CompileError shows saturation and base values with their unit', () => {
+  it('a missing format version is reported as missing, not as "format version nothing"', () => {
+    const ds = diagnosticsOf(() => parseModel(yaml('name: m', 'niche: {volume: 1e6 um^3}', 'cell_types: {A: {}}'), 'bad.yaml'));
+    expect(ds[0].path).toBe('nichesim');
+    expect(ds[0].message).toMatch(/missing/);
+    expect(ds[0].message).not.toMatch(/nothing/);
+  });
+  it('a name with a space names the entry once in the path', () => {
+    for (const [section, entry] of [
+      ['cell_types', '  AML blast: {initial_number: 10}'],
+      ['substrates', '  my drug: {unit: uM, diffusion_coefficient: 1 um^2/min, decay_rate: 0.1 1/min}'],
+      ['parameters', '  k base: {value: 1, source: x}'],
+    ] as const) {
+      const text = section === 'cell_types' ? yaml(...HEAD, 'cell_types:', entry) : yaml(...HEAD, `${section}:`, entry, 'cell_types: {A: {}}');
+      const name = entry.trim().split(':')[0];
+      expect(one(text).path).toBe(`${section}.${name}`);
+    }
+  });
+  it('CompileError shows saturation and base values with their unit', () => {
     const { model } = parseModel(
       yaml(...HEAD, 'cell_types: {A: {apoptosis: 0.5 1/day}}', 'rules:', '  - {cell_type: A, signal: pressure, direction: increases, behaviour: apoptosis, saturation: 0.1 1/day, half_max: 0.5, hill_power: 1, evidence: [I001]}'),
       'bad.yaml',
     );
-    // Today: "saturation value 0.00006944444444444444 is below the base value 0.00034722222222222224".
+    // Was: "saturation value 0.00006944444444444444 is below the base value 0.00034722222222222224".
     expect(messageOf(CompileError, () => compileModel(model))).toMatch(/0\.1 1\/day|1\/min/);
   });
-  it.fails('an extends cycle loaded by a relative path is found at once and names each file once', () => {
+  it('an extends cycle loaded by a relative path is found at once and names each file once', () => {
     const d = mkdtempSync(join(tmpdir(), 'nichesim-model-errors-rel-'));
     const cwd = process.cwd();
     try {
@@ -1083,7 +1099,7 @@ describe('known loader issues (expected to fail until fixed)', () => {
       writeFileSync(join(d, 'b.yaml'), yaml('nichesim: 1', 'extends: a.yaml', 'name: b'));
       process.chdir(d);
       const [diag] = diagnosticsOf(() => loadModelFile('a.yaml'));
-      // Today: reported in <abs>/a.yaml: "'b.yaml' extends itself through a.yaml -> <abs>/b.yaml -> <abs>/a.yaml".
+      // Was: reported in <abs>/a.yaml: "'b.yaml' extends itself through a.yaml -> <abs>/b.yaml -> <abs>/a.yaml".
       expect(diag.file).toBe(join(d, 'b.yaml'));
       expect(diag.message.match(/a\.yaml/g)?.length).toBeLessThanOrEqual(2);
     } finally {

@@ -19,7 +19,7 @@ import {
 } from 'd3-force';
 import { escapeHtml } from './format.js';
 import { assignColors } from './palette.js';
-import type { ReportNetwork } from './index.js';
+import type { ReportNetwork } from './types.js';
 
 /** Width of the network drawing in CSS pixels. */
 const WIDTH = 960;
