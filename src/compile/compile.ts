@@ -91,6 +91,8 @@ export interface CompiledModel {
   outputVariables: string[];
   outputs: CompiledOutput[];
   dosing: Model['dosing'];
+  /** Domain and time steps of the agent-based engine (um, min). */
+  spatial: Model['spatial'];
   tEnd: number;
   outputInterval: number;
   /** Notes for the user (e.g. rules the mean-field engine cannot represent). */
@@ -241,6 +243,7 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
     outputVariables,
     outputs,
     dosing: model.dosing,
+    spatial: model.spatial,
     tEnd: model.tEnd,
     outputInterval: model.outputInterval,
     notes,

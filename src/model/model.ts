@@ -111,6 +111,19 @@ export interface Dose {
   count: number;
 }
 
+/** Domain and time steps of the agent-based engine (canonical units: um, min). */
+export interface Spatial {
+  dims: 2 | 3;
+  /** Extent along x, y, z (um). In 2D, z is the thickness of the cell layer. */
+  size: [number, number, number];
+  /** Cubic voxel edge (um). */
+  voxelSize: number;
+  dtDiffusion: number;
+  dtMechanics: number;
+  dtPhenotype: number;
+  snapshotInterval: number;
+}
+
 export interface Model {
   format: 1;
   name: string;
@@ -118,6 +131,8 @@ export interface Model {
   description: string;
   /** um^3 */
   nicheVolume: Value;
+  /** Domain and time steps of the agent-based engine (defaults filled in). */
+  spatial: Spatial;
   /** min */
   tEnd: number;
   /** min */

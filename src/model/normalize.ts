@@ -247,6 +247,47 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     err(['simulation', 'output_interval'], `t_end / output_interval gives ${Math.round(tEnd / outputInterval)} output rows (more than 1e6)`, 'use a longer output_interval');
   }
 
+  // ---- spatial domain (agent-based engine) -------------------------------------------------------
+  const sp = input.spatial ?? { dims: 2 as const, voxel_size: '20 um', dt_diffusion: '0.01 min', dt_mechanics: '0.1 min', dt_phenotype: '6 min', snapshot_interval: '1 day' };
+  const length: FieldSpec = { unit: parseUnit('um'), expected: "a length (e.g. '1000 um')", sign: 'positive' };
+  const voxelSize = literal(sp.voxel_size, length, ['spatial', 'voxel_size']);
+  let size: [number, number, number];
+  if (sp.size) {
+    size = [0, 1, 2].map((k) => literal(sp.size![k], length, ['spatial', 'size', k])) as [number, number, number];
+  } else {
+    const v = typeof nicheVolume === 'number' ? nicheVolume : 0;
+    const side = sp.dims === 2 ? Math.sqrt(v / (voxelSize || 1)) : Math.cbrt(v);
+    // Round to whole voxels so the mesh divides the domain.
+    const whole = Math.max(1, Math.round(side / (voxelSize || 1))) * voxelSize;
+    size = sp.dims === 2 ? [whole, whole, voxelSize] : [whole, whole, whole];
+  }
+  if (voxelSize > 0) {
+    for (const k of sp.dims === 2 ? [0, 1] : [0, 1, 2]) {
+      const n = size[k] / voxelSize;
+      if (size[k] > 0 && Math.abs(n - Math.round(n)) > 1e-9 * n) {
+        err(['spatial', 'size', k], `the domain extent ${size[k]} um is not a whole number of voxels of ${voxelSize} um`, 'make each extent a multiple of voxel_size');
+      }
+    }
+  }
+  const spatial = {
+    dims: sp.dims,
+    size,
+    voxelSize,
+    dtDiffusion: literal(sp.dt_diffusion, F.time, ['spatial', 'dt_diffusion']),
+    dtMechanics: literal(sp.dt_mechanics, F.time, ['spatial', 'dt_mechanics']),
+    dtPhenotype: literal(sp.dt_phenotype, F.time, ['spatial', 'dt_phenotype']),
+    snapshotInterval: literal(sp.snapshot_interval, F.time, ['spatial', 'snapshot_interval']),
+  };
+  if (spatial.dtDiffusion > spatial.dtMechanics || spatial.dtMechanics > spatial.dtPhenotype) {
+    err(['spatial'], `time steps must satisfy dt_diffusion <= dt_mechanics <= dt_phenotype (got ${spatial.dtDiffusion}, ${spatial.dtMechanics}, ${spatial.dtPhenotype} min)`, 'PhysiCell defaults are 0.01, 0.1 and 6 min');
+  }
+  if (typeof nicheVolume === 'number' && input.spatial?.size) {
+    const domainVolume = size[0] * size[1] * size[2];
+    if (Math.abs(domainVolume - nicheVolume) > 0.01 * nicheVolume) {
+      warn(['spatial', 'size'], `the domain volume ${domainVolume.toExponential(3)} um^3 differs from niche.volume ${nicheVolume.toExponential(3)} um^3, so the two engines describe different niches`, 'make niche.volume equal to the product of the domain extents');
+    }
+  }
+
   // ---- substrates -----------------------------------------------------------------------------
   const substrateUnits = new Map<string, Unit>();
   const substrates: Substrate[] = [];
@@ -510,6 +551,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     title: input.title ?? input.name,
     description: input.description ?? '',
     nicheVolume,
+    spatial,
     tEnd,
     outputInterval,
     parameters,

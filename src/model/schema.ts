@@ -120,6 +120,16 @@ export const SimulationInput = z.strictObject({
   output_interval: QuantityInput.default('1 day').describe('Time between output rows (min).'),
 });
 
+export const SpatialInput = z.strictObject({
+  dims: z.union([z.literal(2), z.literal(3)]).default(2).describe('2 (one cell layer; z is the layer thickness) or 3.'),
+  size: z.tuple([QuantityInput, QuantityInput, QuantityInput]).optional().describe('Domain extent along x, y, z (um). Default: a square of niche.volume / voxel_size per side in 2D, a cube in 3D.'),
+  voxel_size: QuantityInput.default('20 um').describe('Edge of the cubic diffusion voxels (um); PhysiCell default 20 um.'),
+  dt_diffusion: QuantityInput.default('0.01 min').describe('Time step of diffusion and secretion (min); PhysiCell default 0.01 min.'),
+  dt_mechanics: QuantityInput.default('0.1 min').describe('Time step of motion and contact interactions (min); PhysiCell default 0.1 min.'),
+  dt_phenotype: QuantityInput.default('6 min').describe('Time step of rules, cycle, death and transformation (min); PhysiCell default 6 min.'),
+  snapshot_interval: QuantityInput.default('1 day').describe('Time between saved agent and substrate snapshots (min).'),
+});
+
 export const NicheInput = z.strictObject({
   volume: QuantityInput.describe('Volume of the well-mixed niche the cell numbers live in (um^3).'),
   description: z.string().optional(),
@@ -133,6 +143,7 @@ export const ModelInput = z.strictObject({
   description: z.string().optional(),
   niche: NicheInput,
   simulation: SimulationInput.default({ t_end: '180 day', output_interval: '1 day' }),
+  spatial: SpatialInput.optional().describe('Domain and time steps of the agent-based engine; defaults follow PhysiCell.'),
   parameters: z.record(Name, ParameterInput).default({}),
   substrates: z.record(Name, SubstrateInput).default({}),
   cell_types: z.record(Name, CellTypeInput),
