@@ -5,7 +5,8 @@
  * summary endpoints, time-course figures (cell populations, cytokines/substrates, derived
  * outputs) rendered to static inline SVG at build time, the model rules as cited English
  * sentences grouped by cell type, the interaction network (inline SVG, deterministic d3-force
- * layout) and a footer on how to reproduce the run.
+ * layout), for spatial runs the animation of the domain (an inline GIF data URI) and a footer on
+ * how to reproduce the run.
  *
  * No scripts, no external resources other than the citation links; inline CSS only. The output
  * is a pure function of the input: two builds of the same input are byte-identical.
@@ -225,6 +226,21 @@ function footerHtml(result: SimulationResult): string {
   );
 }
 
+/** Strict base64 (no whitespace, padding only at the end), so the data URI cannot break out of the attribute. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The "Space" section body: the spatial animation as an inline GIF with its caption. */
+function spaceHtml(animation: { gifBase64: string; caption: string }): string {
+  const b64 = String(animation.gifBase64 ?? '');
+  if (b64.length === 0 || !BASE64.test(b64)) return '<p class="none">The animation could not be embedded (its data is not valid base64).</p>';
+  const caption = String(animation.caption ?? '');
+  return (
+    `<figure class="animation-figure"><img src="data:image/gif;base64,${b64}" alt="${escapeHtml(caption || 'Animation of the spatial simulation')}">` +
+    (caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : '') +
+    `</figure>`
+  );
+}
+
 /** One titled section. */
 function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
@@ -263,6 +279,7 @@ export function buildReportHtml(input: ReportInput): string {
     ['outputs', 'Derived outputs'],
     ['rules', 'Rules'],
     ['network', 'Network'],
+    ...(input.animation ? [['space', 'Space']] : []),
     ['reproduce', 'Reproduce'],
   ]
     .map(([id, t]) => `<a href="#${id}">${t}</a>`)
@@ -290,6 +307,7 @@ export function buildReportHtml(input: ReportInput): string {
         : '') + rules,
     ),
     section('network', 'Interaction network', network),
+    ...(input.animation ? [section('space', 'Space', spaceHtml(input.animation))] : []),
     footerHtml(result),
   ].join('\n');
 

@@ -43,6 +43,7 @@ nav.toc a { margin-right: 1.1em; text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
 figure { margin: 0.8em 0 1.2em; }
 figure svg { display: block; max-width: 100%; height: auto; }
+figure.animation-figure img { display: block; max-width: 100%; height: auto; image-rendering: auto; border: 1px solid var(--border); }
 figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 0.45em; }
 ul.legend { list-style: none; padding: 0; margin: 0 0 0.4em; display: flex; flex-wrap: wrap; gap: 0.25em 1.3em; font-size: 0.92rem; }
 ul.legend li { display: inline-flex; align-items: center; }

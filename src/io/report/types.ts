@@ -30,4 +30,10 @@ export interface ReportInput {
   rules: ReportRule[];
   network: ReportNetwork;
   warnings?: string[];
+  /**
+   * Animation of the spatial engine's snapshots, shown in the "Space" section: the GIF as base64
+   * (no data-URI prefix) and a caption explaining what it shows (see `reportAnimation` in
+   * `src/io/spatial`). Omitted for non-spatial runs, which then have no "Space" section.
+   */
+  animation?: { gifBase64: string; caption: string };
 }
