@@ -8,7 +8,7 @@
  *
  * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 70 internal error.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../src/io/atomic.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { CompileError, compileModel } from '../src/compile/compile.js';
 import { ruleSentences } from '../src/compile/english.js';
@@ -16,6 +16,7 @@ import { checkEvidence } from '../src/compile/evidence.js';
 import { citationText, filterInteractions, KbError, toCytoscapeJson, toGraphML, type InteractionFilter } from '../src/kb/index.js';
 import { defaultModelPath, loadKnowledgeBase, loadModelFile } from '../src/io/load.js';
 import { runJob } from '../src/io/run.js';
+import { OutputError } from '../src/io/atomic.js';
 import { formatDiagnostic, ModelError } from '../src/model/diagnostics.js';
 import { OverrideError, parseOverrides } from '../src/model/overrides.js';
 import { parseQuantity, UnitError } from '../src/units/index.js';
@@ -44,10 +45,15 @@ function parseSeed(text: string): number {
   return Number(text);
 }
 
-function parsePositive(text: string): number {
+function parseRtol(text: string): number {
   const x = Number(text);
-  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`expected a positive number, got '${text}'`);
+  if (!(x >= 1e-12 && x <= 1e-2)) throw new InvalidArgumentError(`expected a relative tolerance from 1e-12 to 0.01, got '${text}'`);
   return x;
+}
+
+function parseOutDir(text: string): string {
+  if (text.trim() === '') throw new InvalidArgumentError('the output folder may not be empty');
+  return text;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -65,7 +71,6 @@ function progressBar(quiet: boolean): ((t: number, tEnd: number) => void) | unde
     const elapsed = (Date.now() - start) / 1000;
     const eta = f > 0 ? (elapsed * (1 - f)) / f : 0;
     process.stderr.write(`\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${(f * 100).toFixed(0).padStart(3)}%  day ${(t / 1440).toFixed(0)}/${(tEnd / 1440).toFixed(0)}  ETA ${eta.toFixed(1)} s `);
-    if (f >= 1) process.stderr.write('\n');
   };
 }
 
@@ -82,12 +87,12 @@ export function buildProgram(): Command {
     .description('run a model (default: the built-in AML niche) and write timeseries.csv, summary.json, manifest.json and report.html')
     .argument('[model]', 'model file (YAML or JSON); default models/aml-niche.yaml')
     .option('--t-end <time>', "end time, e.g. 180d, '26 week' (default: the model's simulation.t_end)", parseTime)
-    .option('--out <dir>', 'output folder', 'nichesim-out')
+    .option('--out <dir>', 'output folder', parseOutDir, 'nichesim-out')
     .option('--engine <name>', 'engine: ode (mean-field)', 'ode')
     .option('--seed <n>', 'seed of random streams (recorded in the manifest)', parseSeed, 1)
     .option('--set <name=value>', "override a parameter, e.g. --set 'msc_pge2_secretion=0 1/min' (repeatable)", collect, [] as string[])
     .option('--method <method>', 'ODE method: rodas4 (stiff, default), dopri5 or auto', 'rodas4')
-    .option('--rtol <x>', 'relative tolerance', parsePositive, 1e-6)
+    .option('--rtol <x>', 'relative tolerance (1e-12 to 0.01)', parseRtol, 1e-6)
     .option('--quiet', 'no progress bar or summary on the terminal')
     .action((modelArg: string | undefined, opts) => {
       if (opts.engine !== 'ode') throw new UsageError(`--engine '${opts.engine}': only 'ode' (mean-field) is available in this version`);
@@ -96,16 +101,20 @@ export function buildProgram(): Command {
       const loaded = loadModelFile(path);
       const kb = loadKnowledgeBase();
       const parameters = parseOverrides(loaded.model, opts.set);
+      const progress = progressBar(!!opts.quiet);
       const outcome = runJob({
         loaded,
         kb,
         outDir: opts.out,
-        options: { engine: 'ode', tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, onProgress: progressBar(!!opts.quiet) },
+        overrideTexts: opts.set,
+        options: { engine: 'ode', tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, onProgress: progress },
       });
+      if (progress) process.stderr.write('\n');
       for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
       const r = outcome.result;
       if (!opts.quiet) {
-        process.stdout.write(`${loaded.model.title}: ${r.status} after ${r.manifest.wallMs} ms (${String(r.manifest.engineSettings.method)})\n`);
+        const how = r.status === 'ok' ? 'finished' : 'stopped early';
+        process.stdout.write(`${loaded.model.title}: ${how} in ${r.manifest.wallMs} ms (${String(r.manifest.engineSettings.method)})\n`);
         for (const f of outcome.files) process.stdout.write(`  wrote ${f}\n`);
       }
       if (r.status !== 'ok') {
@@ -147,6 +156,7 @@ export function buildProgram(): Command {
       const loaded = loadModelFile(file);
       const kb = loadKnowledgeBase();
       const compiled = compileModel(loaded.model);
+      if (loaded.model.rules.length === 0) process.stdout.write(`${file}: the model has no rules\n`);
       let current = '';
       for (const r of ruleSentences(loaded.model, compiled)) {
         if (r.cellType !== current) {
@@ -178,6 +188,11 @@ export function buildProgram(): Command {
         case 'table': {
           const rows = filterInteractions(kb, filter);
           out = rows.map((i) => `${i.id}  ${i.source} -[${i.mediator_key}]-> ${i.target}: ${i.effect} (${i.confidence}; ${citationText(i)})`).join('\n') + `\n${rows.length} interaction(s)\n`;
+          if (rows.length === 0) {
+            const diseases = [...new Set(kb.interactions.flatMap((i) => i.diseases))].sort();
+            const cells = [...new Set(kb.interactions.flatMap((i) => [i.source, i.target]))].sort();
+            out += `known diseases: ${diseases.join(', ')}\nknown cells: ${cells.join(', ')}\n`;
+          }
           break;
         }
         case 'json':
@@ -192,7 +207,7 @@ export function buildProgram(): Command {
         default:
           throw new UsageError(`--format '${opts.format}': expected table, json, cytoscape or graphml`);
       }
-      if (opts.out) writeFileSync(opts.out, out);
+      if (opts.out) writeFileAtomic(opts.out, out);
       else process.stdout.write(out);
     });
   return program;
@@ -207,7 +222,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (e instanceof ModelError) {
       for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
       process.exitCode = 1;
-    } else if (e instanceof CompileError || e instanceof OverrideError || e instanceof UsageError || e instanceof KbError) {
+    } else if (e instanceof CompileError || e instanceof OverrideError || e instanceof UsageError || e instanceof KbError || e instanceof OutputError) {
+      process.stderr.write(`nichesim: error: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof RangeError) {
+      // Options the engines refuse (e.g. a tolerance or an output grid out of bounds).
       process.stderr.write(`nichesim: error: ${e.message}\n`);
       process.exitCode = 1;
     } else {
@@ -215,6 +234,14 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = 70;
     }
   }
+}
+
+// A closed pipe (e.g. `nichesim kb | head`) ends the output quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 await main();

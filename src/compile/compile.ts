@@ -7,7 +7,7 @@ import { compileExpr, parseExpr } from '../expr/index.js';
 import type { Model, Value } from '../model/model.js';
 import { type BehaviourResponse, buildResponse, type RuleForResponse } from '../vocabulary/responses.js';
 import { type BehaviourRef, behaviourKey, behaviourQuantity, isSpatialOnly } from '../vocabulary/behaviours.js';
-import { formatNumber } from '../units/index.js';
+import { formatNumber, parseUnit } from '../units/index.js';
 
 /** A behaviour value with its canonical unit (and per day for rates), for messages. */
 function showBehaviourValue(x: number, b: BehaviourRef): string {
@@ -229,7 +229,24 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
   if (!(nicheVolume > 0)) problems.push(`niche.volume must be > 0, got ${nicheVolume}`);
 
   const outputVariables = [...model.cellTypes.map((c) => c.name), ...model.substrates.map((s) => s.name), ...paramNames, 'time'];
-  const outputs: CompiledOutput[] = model.outputs.map((o) => ({ name: o.name, unit: o.unit, evaluate: compileExpr(parseExpr(o.expression), outputVariables) }));
+  // Output expressions are evaluated in base units: substrate values are scaled from their
+  // declared unit, then the result is converted to the output's unit.
+  const substrateFactors = model.substrates.map((s) => parseUnit(s.unit).factor);
+  const nCells = model.cellTypes.length;
+  const outputs: CompiledOutput[] = model.outputs.map((o) => {
+    const f = compileExpr(parseExpr(o.expression), outputVariables);
+    const scaled = new Float64Array(outputVariables.length);
+    const scale = o.scale;
+    return {
+      name: o.name,
+      unit: o.unit,
+      evaluate: (values: Float64Array) => {
+        scaled.set(values);
+        for (let s = 0; s < substrateFactors.length; s++) scaled[nCells + s] *= substrateFactors[s];
+        return f(scaled) * scale;
+      },
+    };
+  });
 
   if (problems.length > 0) throw new CompileError(problems);
   return {

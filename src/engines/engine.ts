@@ -40,11 +40,17 @@ export interface Engine<O extends EngineOptions = EngineOptions> {
   init(model: CompiledModel, options: O): Simulation;
 }
 
+/** Most output rows a run may produce (memory guard). */
+export const MAX_OUTPUT_ROWS = 1_000_000;
+
 /** The output grid: 0, Δ, 2Δ, … and tEnd itself (min). Throws RangeError for non-positive values. */
 export function outputTimes(tEnd: number, interval: number): Float64Array {
   if (!(tEnd > 0) || !Number.isFinite(tEnd)) throw new RangeError(`t_end must be a positive finite time, got ${tEnd} min`);
   if (!(interval > 0) || !Number.isFinite(interval)) throw new RangeError(`output interval must be a positive finite time, got ${interval} min`);
   const n = Math.floor(tEnd / interval + 1e-9);
+  if (n > MAX_OUTPUT_ROWS) {
+    throw new RangeError(`t_end / output interval gives ${n} output rows (more than ${MAX_OUTPUT_ROWS}); use a longer output interval or a shorter t_end`);
+  }
   const times: number[] = [];
   for (let k = 0; k <= n; k++) times.push(k * interval);
   if (tEnd - times[times.length - 1] > 1e-9 * tEnd) times.push(tEnd);

@@ -11,6 +11,10 @@ import { buildNetwork, citationLinks, citationText, type Interaction, type Knowl
 import { ModelError } from '../model/diagnostics.js';
 import type { LoadedModel } from '../model/parse.js';
 import { modelHash } from '../model/parse.js';
+import { overrideWarnings, parametersAsWritten } from '../model/overrides.js';
+import type { CompiledModel } from '../compile/compile.js';
+import { CLOSE_PACKING_FRACTION } from '../engines/ode/meanField.js';
+import { MINUTES_PER_DAY } from '../results/result.js';
 import { computeEndpoints } from '../results/summary.js';
 import type { SimulationResult } from '../results/result.js';
 import { simulate, type SimulateOptions } from '../simulate.js';
@@ -23,6 +27,8 @@ export interface RunJob {
   kb: KnowledgeBase;
   outDir: string;
   options: SimulateOptions;
+  /** Parameter overrides as the user wrote them (recorded in the manifest and the report). */
+  overrideTexts?: string[];
 }
 
 export interface RunOutcome {
@@ -42,8 +48,17 @@ export function runJob(job: RunJob): RunOutcome {
   const hash = modelHash(loaded.model);
   const result = simulate(loaded.model, { ...job.options, modelHash: hash });
   const compiled = compileModel(loaded.model, job.options.parameters ?? {});
+  result.manifest.parametersWritten = parametersAsWritten(loaded.model, result.manifest.parameters);
+  if (job.overrideTexts && job.overrideTexts.length > 0) {
+    result.manifest.overrides = Object.fromEntries(job.overrideTexts.map((t) => [t.slice(0, t.indexOf('=')).trim(), t.slice(t.indexOf('=') + 1).trim()]));
+  }
   const endpoints = computeEndpoints(result);
-  const warnings = [...loaded.warnings.map((w) => w.message), ...result.issues.map((i) => i.message)];
+  const warnings = [
+    ...loaded.warnings.map((w) => w.message),
+    ...result.issues.map((i) => i.message),
+    ...overrideWarnings(loaded.model, job.options.parameters ?? {}),
+    ...resultWarnings(result, compiled),
+  ];
 
   const summary = {
     model: loaded.model.name,
@@ -90,4 +105,33 @@ export function runJob(job: RunJob): RunOutcome {
     written.push(path);
   }
   return { result, files: written, warnings };
+}
+
+/**
+ * Plain-language warnings about a finished run: outputs that are not finite (e.g. 0/0), and
+ * cells that fill more than the niche can hold (a model without a crowding rule).
+ */
+export function resultWarnings(result: SimulationResult, compiled: CompiledModel): string[] {
+  const out: string[] = [];
+  const n = result.times.length;
+  for (const c of result.columns) {
+    if (c.kind !== 'output') continue;
+    const y = result.series[c.name];
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) (bad++, first < 0 && (first = i));
+    if (bad > 0) out.push(`output ${c.name} is not a finite number in ${bad} of ${n} rows (first at day ${(result.times[first] / MINUTES_PER_DAY).toPrecision(4)}), e.g. a division by zero`);
+  }
+  let worst = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    let volume = 0;
+    for (const ct of compiled.cellTypes) volume += ((result.series[ct.name]?.[i] ?? 0) + (result.series[`${ct.name} (dead)`]?.[i] ?? 0)) * ct.volume;
+    const fraction = volume / compiled.nicheVolume;
+    if (fraction > worst) (worst = fraction), (at = i);
+  }
+  if (worst > CLOSE_PACKING_FRACTION) {
+    out.push(`cells fill ${worst.toPrecision(3)} of the niche volume at day ${(result.times[at] / MINUTES_PER_DAY).toPrecision(4)} (close packing is ${CLOSE_PACKING_FRACTION}); the model may lack a crowding rule (e.g. pressure decreases cycle entry)`);
+  }
+  return out;
 }

@@ -31,10 +31,13 @@ export function hasPath(data: unknown, path: ReadonlyArray<PathKey>): boolean {
   return true;
 }
 
+/** Top-level lists that a model extending another adds to, rather than replaces. */
+export const APPENDED_LISTS: readonly string[] = ['rules', 'dosing'];
+
 /**
- * Deep-merges a child document over its parent (`extends`): mappings merge key by key, any
- * other value (including lists) replaces the parent's. Locations come from the file that
- * supplied the value.
+ * Deep-merges a child document over its parent (`extends`): mappings merge key by key; the
+ * top-level `rules` and `dosing` lists are appended to the parent's; any other value (including
+ * other lists) replaces the parent's. Locations come from the file that supplied the value.
  */
 export function mergeLocated(parent: LocatedDocument, parentFile: string, child: LocatedDocument, childFile: string): LocatedDocument {
   const merge = (a: unknown, b: unknown): unknown => {
@@ -47,12 +50,33 @@ export function mergeLocated(parent: LocatedDocument, parentFile: string, child:
   };
   const childData = { ...(child.data as Record<string, unknown>) };
   delete childData.extends;
-  const data = merge(parent.data, childData);
-  const fromChild = (path: ReadonlyArray<PathKey>) => path.length === 0 || hasPath(child.data, path);
+  const parentData = parent.data as Record<string, unknown>;
+  const offsets = new Map<string, number>();
+  for (const key of APPENDED_LISTS) {
+    const p = parentData[key];
+    const c = childData[key];
+    if (Array.isArray(p) && Array.isArray(c)) {
+      offsets.set(key, p.length);
+      childData[key] = [...p, ...c];
+    }
+  }
+  const data = merge(parentData, childData);
+  /** Where a path lives: in the child (with list indices shifted back) or in the parent. */
+  const route = (path: ReadonlyArray<PathKey>): { inChild: boolean; path: ReadonlyArray<PathKey> } => {
+    if (path.length === 0) return { inChild: true, path };
+    const offset = offsets.get(String(path[0]));
+    if (offset !== undefined && path.length >= 2 && typeof path[1] === 'number') {
+      return path[1] >= offset ? { inChild: true, path: [path[0], path[1] - offset, ...path.slice(2)] } : { inChild: false, path };
+    }
+    return hasPath(child.data, path) ? { inChild: true, path } : { inChild: false, path };
+  };
   return {
     data,
-    locate: (path, key) => (fromChild(path) ? child.locate(path, key) : parent.locate(path, key)),
-    fileAt: (path) => (fromChild(path) ? childFile : parentFile),
+    locate: (path, key) => {
+      const r = route(path);
+      return r.inChild ? child.locate(r.path, key) : parent.locate(r.path, key);
+    },
+    fileAt: (path) => (route(path).inChild ? childFile : parentFile),
   };
 }
 
@@ -111,7 +135,17 @@ export function parseLocated(text: string, file: string): { document: LocatedDoc
     const range = target && (target as Node).range;
     return range ? pos(range[0]) : { line: 1, column: 1 };
   };
-  return { document: { data: doc.toJS({ maxAliasCount: 100 }), locate }, diagnostics };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The yaml library refuses documents that expand aliases excessively ("billion laughs").
+    return {
+      document: null,
+      diagnostics: [{ severity: 'error', file, line: 1, column: 1, path: '', message: `cannot read the document: ${firstLine(e instanceof Error ? e.message : String(e))}`, hint: 'use fewer YAML aliases (*name), or write the values out' }],
+    };
+  }
+  return { document: { data, locate }, diagnostics };
 }
 
 /** The mapping key written at `offset` (up to its colon), for messages. */
@@ -215,6 +249,11 @@ function describeIssue(issue: z.core.$ZodIssue, path: PathKey[]): { message: str
       }
       if (issue.origin === 'string') return { message: 'this text may not be empty', hint: 'write a value or remove the field' };
       return { message: `expected a number ${issue.inclusive ? 'of at least' : 'greater than'} ${min}, got ${describeValue(input)}`, hint: `give a value ${issue.inclusive ? '>=' : '>'} ${min}` };
+    }
+    case 'too_big': {
+      const max = Number((issue as { maximum?: number | bigint }).maximum ?? 0);
+      if (issue.origin === 'array') return { message: `give at most ${max} item${max === 1 ? '' : 's'}`, hint: field === 'range' ? 'write the range as [low, high]' : 'remove the extra items' };
+      return { message: `expected a value of at most ${max}, got ${describeValue(input)}`, hint: `give a value <= ${max}` };
     }
     case 'invalid_format':
       return { message: 'a name must start with a letter and contain only letters, digits and _', hint: `rename it, e.g. ${JSON.stringify(suggestName(String(input ?? '')))}` };

@@ -20,6 +20,8 @@ export interface Parameter {
   unit: string;
   /** The value as written in the file, e.g. "0.5 1/day". */
   written: string;
+  /** The unit the value was written in (e.g. "1/day"); bare numbers given with --set use it. */
+  declaredUnit: string;
   source: string;
   estimate: boolean;
   /** [low, high] in the same base unit as `value`. */
@@ -90,9 +92,13 @@ export interface Rule {
 
 export interface Output {
   name: string;
+  /** Expression over cell types (cells), substrates (their units), parameters and time (min). */
   expression: string;
+  /** Unit of the output's values, checked against the expression's dimension. */
   unit: string;
   description: string;
+  /** Factor from the expression's value in base units to `unit`. */
+  scale: number;
 }
 
 export interface Dose {

@@ -90,7 +90,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     }
     const prev = seen.get(name);
     if (prev !== undefined) {
-      err([section, name], `the name '${name}' is already used in ${prev}`, 'names of substrates, cell types and parameters must all differ; rename one of them', true);
+      err([section, name], `the name '${name}' is already used in ${prev}`, 'names of substrates, cell types, parameters and outputs must all differ; rename one of them', true);
     } else seen.set(name, section);
   };
   for (const n of substrateNames) checkName('substrates', n);
@@ -130,6 +130,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
       value: q.base,
       unit: q.baseLabel,
       written: typeof p.value === 'number' ? `${p.value}${p.unit ? ' ' + p.unit : ''}` : p.value,
+      declaredUnit: typeof p.value === 'number' ? (p.unit ?? 'dimensionless') : quantityUnitText(p.value),
       source: p.source,
       estimate: p.estimate,
       range,
@@ -490,22 +491,39 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
   }
 
   // ---- outputs --------------------------------------------------------------------------------
+  // Names share the namespace of substrates, cell types and parameters (and may not be 'time').
+  for (const n of Object.keys(input.outputs)) checkName('outputs', n);
   const outputNames = new Set([...cellTypeNames, ...substrateNames, ...parameterNames, 'time']);
+  const variableDimension = (v: string): Dimension | undefined => {
+    if (cellTypeNames.includes(v)) return U.cells.dimension;
+    if (substrateUnits.has(v)) return substrateUnits.get(v)!.dimension;
+    if (v === 'time') return U.time.dimension;
+    return paramDims.get(v);
+  };
   const outputs = Object.entries(input.outputs).map(([name, o]) => {
     const path: PathKey[] = ['outputs', name, 'expression'];
+    let unit: Unit | null = null;
+    try {
+      unit = parseUnit(o.unit);
+    } catch (e) {
+      if (!(e instanceof UnitError)) throw e;
+      err(['outputs', name, 'unit'], e.message, unitHint(e));
+    }
     try {
       const ast = parseExpr(o.expression);
-      for (const v of freeVariables(ast)) {
-        if (!outputNames.has(v)) err(path, `'${v}' in '${o.expression}' is not a cell type, substrate, parameter or 'time'`, `use one of: ${closest(v, [...outputNames])}`);
+      const unknown = freeVariables(ast).filter((v) => !outputNames.has(v));
+      for (const v of unknown) err(path, `'${v}' in '${o.expression}' is not a cell type, substrate, parameter or 'time'`, `use one of: ${closest(v, [...outputNames])}`);
+      if (unit && unknown.length === 0) {
+        const dim = dimensionOf(ast, variableDimension);
+        if (!sameDimension(dim, unit.dimension)) {
+          err(['outputs', name, 'unit'], `the expression '${o.expression}' is ${describeDimension(dim)} but the unit '${o.unit}' is ${describeDimension(unit.dimension)}`, `give a unit of ${describeDimension(dim)} (cell counts are in cells, time in min, substrates in their own unit)`);
+        }
       }
     } catch (e) {
       if (!(e instanceof ExprError)) throw e;
       err(path, `not a valid expression: ${e.message}`, e.hint || 'check the operators and parentheses');
     }
-    if (cellTypeNames.includes(name) || substrateNames.includes(name)) {
-      err(['outputs', name], `the output name '${name}' is already a cell type or substrate`, 'rename the output', true);
-    }
-    return { name, expression: o.expression, unit: o.unit, description: o.description ?? '' };
+    return { name, expression: o.expression, unit: o.unit, description: o.description ?? '', scale: unit ? 1 / unit.factor : 1 };
   });
 
   // ---- dosing ---------------------------------------------------------------------------------
@@ -562,6 +580,12 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     dosing,
   };
   return { model, diagnostics };
+}
+
+/** The unit part of a quantity text ("0.5 1/day" -> "1/day"; "5" -> "dimensionless"). */
+function quantityUnitText(text: string): string {
+  const rest = text.trim().replace(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/, '').trim();
+  return rest === '' ? 'dimensionless' : rest;
 }
 
 /** True when text reads as an arithmetic expression rather than a number with a unit. */

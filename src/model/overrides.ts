@@ -14,14 +14,14 @@ export class OverrideError extends Error {
 
 /**
  * Parses `name=value` texts into parameter values in each parameter's base unit.
- * A bare number is taken in the parameter's base unit (shown by `nichesim validate`).
+ * A bare number is taken in the unit the model file wrote the parameter in (e.g. 1/day).
  * @throws OverrideError naming the text, what was expected and the fix
  */
 export function parseOverrides(model: Model, texts: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const text of texts) {
     const eq = text.indexOf('=');
-    if (eq <= 0) throw new OverrideError(`--set '${text}': expected name=value, e.g. --set k_msc_pge2='0.5 1/min'`);
+    if (eq <= 0) throw new OverrideError(`--set '${text}': expected name=value, e.g. --set 'pge2_secretion_licensed=0.2 1/min'`);
     const name = text.slice(0, eq).trim();
     const valueText = text.slice(eq + 1).trim();
     const p = model.parameters[name];
@@ -38,8 +38,10 @@ export function parseOverrides(model: Model, texts: readonly string[]): Record<s
     }
     if (!q) throw new OverrideError(`--set '${text}': expected a number with an optional unit, got '${valueText}'`);
     const bare = !/[A-Za-z%µμ]/.test(valueText.replace(/^[-+0-9.eE]+/, ''));
-    if (bare) out[name] = q.value;
-    else {
+    if (bare) {
+      // A bare number is read in the unit the model wrote the parameter in.
+      out[name] = q.value * parseUnit(p.declaredUnit).factor;
+    } else {
       const expected = parseUnitOf(p.unit);
       if (expected && !sameDimension(q.unit.dimension, expected)) {
         throw new OverrideError(`--set '${text}': '${name}' is ${p.unit} but '${valueText}' is ${describeDimension(q.unit.dimension)}`);
@@ -56,4 +58,38 @@ function parseUnitOf(label: string) {
   } catch {
     return null;
   }
+}
+
+/**
+ * Warnings for override values outside a parameter's declared range (the run still happens).
+ * @param values overrides in base units (from parseOverrides)
+ */
+export function overrideWarnings(model: Model, values: Record<string, number>): string[] {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(values)) {
+    const p = model.parameters[name];
+    if (!p || !p.range) continue;
+    if (v < p.range[0] || v > p.range[1]) {
+      const f = parseUnit(p.declaredUnit).factor;
+      out.push(`--set ${name}: ${tidy(v / f)} ${p.declaredUnit} lies outside the model's range [${tidy(p.range[0] / f)}, ${tidy(p.range[1] / f)}] ${p.declaredUnit} (source: ${p.source})`);
+    }
+  }
+  return out;
+}
+
+/** Parameter values in the units the model wrote them in, as "value unit" texts (for manifests). */
+export function parametersAsWritten(model: Model, values: Record<string, number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(values)) {
+    const p = model.parameters[name];
+    const unit = p ? p.declaredUnit : 'dimensionless';
+    const f = p ? parseUnit(unit).factor : 1;
+    out[name] = unit === 'dimensionless' ? `${tidy(v / f)}` : `${tidy(v / f)} ${unit}`;
+  }
+  return out;
+}
+
+/** Removes floating-point noise from a converted value (12 significant digits). */
+function tidy(x: number): number {
+  return Number(x.toPrecision(12));
 }

@@ -136,6 +136,7 @@ export const NicheInput = z.strictObject({
 });
 
 export const ModelInput = z.strictObject({
+  $schema: z.string().optional().describe('Path or URL of the JSON Schema, for editors (ignored by nichesim).'),
   nichesim: z.literal(1).describe('Model format version.'),
   extends: z.string().min(1).optional().describe('Path of a model this one modifies (relative to this file); mappings merge, lists replace.'),
   name: Name,
@@ -148,7 +149,7 @@ export const ModelInput = z.strictObject({
   substrates: z.record(Name, SubstrateInput).default({}),
   cell_types: z.record(Name, CellTypeInput),
   rules: z.array(RuleInput).default([]),
-  outputs: z.record(z.string().min(1), OutputInput).default({}),
+  outputs: z.record(Name, OutputInput).default({}),
   dosing: z.array(DoseInput).default([]),
 });
 export type ModelInput = z.infer<typeof ModelInput>;

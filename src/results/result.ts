@@ -29,8 +29,12 @@ export interface RunManifest {
   /** Work counters of the solver (e.g. RHS evaluations, accepted steps), when the engine has them. */
   solverStats?: Record<string, number>;
   seed: number;
-  /** Every resolved parameter value, in canonical units (minutes, micrometres, ...). */
+  /** Every resolved parameter value, in base units (min, um, ng, nmol, cells). */
   parameters: Record<string, number>;
+  /** The same values in the units the model wrote them in, e.g. "0.12 1/day". */
+  parametersWritten?: Record<string, string>;
+  /** Parameters changed for this run (e.g. with --set), as given. */
+  overrides?: Record<string, string>;
   /** Wall-clock duration of the run, ms. */
   wallMs: number;
   /** ISO-8601 start time of the run. */

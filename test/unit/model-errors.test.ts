@@ -271,7 +271,7 @@ const CATALOGUE: Case[] = [
     text: yaml(...HEAD, 'substrates:', '  X: {unit: ng/mL, diffusion_coefficient: 1000 um^2/min, decay_rate: 0.01 1/min}', 'cell_types:', '  A: {initial_number: 10}', '  X: {initial_number: 5}'),
     expected: [
       "bad.yaml:8:3: error: cell_types.X: the name 'X' is already used in substrates" +
-        fix('names of substrates, cell types and parameters must all differ; rename one of them'),
+        fix('names of substrates, cell types, parameters and outputs must all differ; rename one of them'),
     ],
   },
   {
@@ -279,7 +279,7 @@ const CATALOGUE: Case[] = [
     text: yaml(...HEAD, 'parameters:', '  A: {value: 1, source: estimate}', 'cell_types:', '  A: {initial_number: 10}'),
     expected: [
       "bad.yaml:5:3: error: parameters.A: the name 'A' is already used in cell_types" +
-        fix('names of substrates, cell types and parameters must all differ; rename one of them'),
+        fix('names of substrates, cell types, parameters and outputs must all differ; rename one of them'),
     ],
   },
   {
@@ -535,8 +535,13 @@ const CATALOGUE: Case[] = [
   },
   {
     title: 'an output name that is already a cell type',
-    text: yaml(...HEAD, 'cell_types:', '  A: {initial_number: 10}', 'outputs:', '  A: {expression: 2 * A}'),
-    expected: ["bad.yaml:7:3: error: outputs.A: the output name 'A' is already a cell type or substrate" + fix('rename the output')],
+    text: yaml(...HEAD, 'cell_types:', '  A: {initial_number: 10}', 'outputs:', '  A: {expression: 2 * A, unit: cells}'),
+    expected: ["bad.yaml:7:3: error: outputs.A: the name 'A' is already used in cell_types" + fix('names of substrates, cell types, parameters and outputs must all differ; rename one of them')],
+  },
+  {
+    title: 'an output whose unit does not match its expression',
+    text: yaml(...HEAD, 'cell_types:', '  A: {initial_number: 10}', 'outputs:', '  twice: {expression: 2 * A, unit: ng/mL}'),
+    expected: ["bad.yaml:7:36: error: outputs.twice.unit: the expression '2 * A' is cells but the unit 'ng/mL' is mass/volume" + fix('give a unit of cells (cell counts are in cells, time in min, substrates in their own unit)')],
   },
   {
     title: 'an output expression naming an unknown variable',
@@ -991,7 +996,7 @@ describe('parseOverrides: OverrideError', () => {
     expect(messageOf(OverrideError, () => parseOverrides(model, ['k_death=3 1/dy']))).toBe("--set 'k_death=3 1/dy': unknown unit 'dy' in '1/dy'; did you mean 'day'?");
   });
   it('no = sign', () => {
-    expect(messageOf(OverrideError, () => parseOverrides(model, ['k_death']))).toBe("--set 'k_death': expected name=value, e.g. --set k_msc_pge2='0.5 1/min'");
+    expect(messageOf(OverrideError, () => parseOverrides(model, ['k_death']))).toBe("--set 'k_death': expected name=value, e.g. --set 'pge2_secretion_licensed=0.2 1/min'");
   });
   it('a value that is not a number', () => {
     expect(messageOf(OverrideError, () => parseOverrides(model, ['k_death=fast']))).toBe("--set 'k_death=fast': expected a number with an optional unit, got 'fast'");

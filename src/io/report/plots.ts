@@ -82,6 +82,9 @@ function finiteRange(series: SeriesSpec[], positiveOnly: boolean): [number, numb
   return lo <= hi ? [lo, hi] : null;
 }
 
+/** Largest number of decades a log axis shows (values further below the maximum are not drawn). */
+const MAX_DECADES = 15;
+
 /** Powers of ten covering [lo, hi] (used as log-axis ticks). */
 function decadeTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
@@ -118,9 +121,13 @@ export function renderPanel(ctx: PlotContext, spec: PanelSpec): { svg: SVGSVGEle
     yDomain = spec.yDomain;
   } else if (spec.scale === 'auto' && pos && pos[1] / pos[0] > 100) {
     useLog = true;
-    const lo = 10 ** Math.floor(Math.log10(pos[0]));
-    const hi = 10 ** Math.ceil(Math.log10(pos[1]));
+    // At most MAX_DECADES decades below the largest value, and exponents a double can hold.
+    const hiExp = Math.min(307, Math.ceil(Math.log10(pos[1])));
+    const loExp = Math.max(hiExp - MAX_DECADES, -307, Math.floor(Math.log10(pos[0])));
+    const lo = 10 ** loExp;
+    const hi = 10 ** hiExp;
     yDomain = [lo, hi === lo ? hi * 10 : hi];
+    if (pos[0] < lo) notes.push(`Values below ${decadeFormat(lo)} are not drawn.`);
     yTicks = decadeTicks(yDomain[0], yDomain[1]);
     const hasNonPositive = spec.series.some((s) => s.values.some((v) => Number.isFinite(v) && v <= 0));
     notes.push(
