@@ -93,6 +93,8 @@ export interface CompiledModel {
   dosing: Model['dosing'];
   /** Domain and time steps of the agent-based engine (um, min). */
   spatial: Model['spatial'];
+  /** Drugs whose plasma PK drives a substrate (see Model.pharmacokinetics). */
+  pharmacokinetics: Model['pharmacokinetics'];
   tEnd: number;
   outputInterval: number;
   /** Notes for the user (e.g. rules the mean-field engine cannot represent). */
@@ -261,6 +263,7 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
     outputs,
     dosing: model.dosing,
     spatial: model.spatial,
+    pharmacokinetics: model.pharmacokinetics,
     tEnd: model.tEnd,
     outputInterval: model.outputInterval,
     notes,

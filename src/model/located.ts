@@ -32,7 +32,7 @@ export function hasPath(data: unknown, path: ReadonlyArray<PathKey>): boolean {
 }
 
 /** Top-level lists that a model extending another adds to, rather than replaces. */
-export const APPENDED_LISTS: readonly string[] = ['rules', 'dosing'];
+export const APPENDED_LISTS: readonly string[] = ['rules', 'dosing', 'pharmacokinetics'];
 
 /**
  * Deep-merges a child document over its parent (`extends`): mappings merge key by key; the

@@ -130,6 +130,24 @@ export interface Spatial {
   snapshotInterval: number;
 }
 
+/**
+ * A drug given to the patient: its plasma concentration (closed-form linear PK) drives the niche
+ * concentration of a substrate through vascular exchange: dρ/dt += k_v (factor·C_p(t) - ρ).
+ */
+export interface Pharmacokinetics {
+  substrate: string;
+  /** Exponential components of the PK model (see src/scenarios/pk.ts): c_i in 1/L, λ_i in 1/min. */
+  coefficients: number[];
+  rates: number[];
+  /** Administrations in mg and minutes. */
+  administrations: Array<{ kind: 'bolus'; start: number; amount: number } | { kind: 'infusion'; start: number; rate: number; duration: number }>;
+  /** Factor from plasma mg/L to the substrate's unit. */
+  factor: number;
+  /** Vascular exchange rate k_v (1/min). */
+  exchange: number;
+  source: string;
+}
+
 export interface Model {
   format: 1;
   name: string;
@@ -149,4 +167,5 @@ export interface Model {
   rules: Rule[];
   outputs: Output[];
   dosing: Dose[];
+  pharmacokinetics: Pharmacokinetics[];
 }

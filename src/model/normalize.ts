@@ -22,7 +22,8 @@ import { listSignals, RESERVED_NAMES, resolveSignal, signalKey, type SignalRef }
 import type { Diagnostic } from './diagnostics.js';
 import { pathToString } from './diagnostics.js';
 import type { LocatedDocument, PathKey } from './located.js';
-import type { CellType, Dose, Model, Parameter, Rule, Substrate, Value } from './model.js';
+import type { CellType, Dose, Model, Parameter, Pharmacokinetics, Rule, Substrate, Value } from './model.js';
+import { oneCompartment, type PkComponents, twoCompartment } from '../pk/pk.js';
 import type { ModelInput } from './schema.js';
 
 type QuantityInput = number | string;
@@ -563,6 +564,105 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     dosing.push({ substrate: d.substrate, kind: d.kind, start, amount, rate, duration, interval, count: d.count });
   });
 
+  // ---- pharmacokinetics -------------------------------------------------------------------------
+  const pharmacokinetics: Pharmacokinetics[] = [];
+  input.pharmacokinetics.forEach((pkIn, i) => {
+    const path: PathKey[] = ['pharmacokinetics', i];
+    if (!needSubstrate([...path, 'substrate'], pkIn.substrate)) return;
+    const perMin: FieldSpec = { unit: U.rate, expected: "a rate (e.g. '0.01 1/min')" };
+    const litres: FieldSpec = { unit: parseUnit('L'), expected: "a volume (e.g. '40 L')", sign: 'positive' };
+    const bsa = literal(pkIn.body_surface_area, { unit: U.none, expected: 'a body-surface area in m^2 (a number)', sign: 'positive' }, [...path, 'body_surface_area']);
+    const weight = literal(pkIn.body_weight, { unit: U.none, expected: 'a body weight in kg (a number)', sign: 'positive' }, [...path, 'body_weight']);
+    let components: PkComponents | null = null;
+    const m = pkIn.pk;
+    const need = (key: keyof typeof m) => {
+      if (m[key] === undefined) err([...path, 'pk'], `a ${m.model} model needs ${String(key)}`, `add ${String(key)}: to pk`);
+      return m[key] !== undefined;
+    };
+    try {
+      if (m.model === 'one-compartment') {
+        if (need('half_life') && need('volume')) {
+          components = oneCompartment(literal(m.half_life!, F.time, [...path, 'pk', 'half_life']), literal(m.volume!, litres, [...path, 'pk', 'volume']));
+        }
+      } else if (need('k10') && need('k12') && need('k21') && need('central_volume')) {
+        components = twoCompartment(
+          literal(m.k10!, perMin, [...path, 'pk', 'k10']),
+          literal(m.k12!, perMin, [...path, 'pk', 'k12']),
+          literal(m.k21!, perMin, [...path, 'pk', 'k21']),
+          literal(m.central_volume!, litres, [...path, 'pk', 'central_volume']),
+        );
+      }
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      if (!diagnostics.some((d) => d.severity === 'error' && d.path.startsWith(pathToString([...path, 'pk'])))) err([...path, 'pk'], e.message, 'check the PK values');
+    }
+    // mg/L in plasma -> the substrate's unit (via mol/L and the molecular weight for molar units).
+    const unit = substrateUnits.get(pkIn.substrate)!;
+    let factor = 0;
+    const mgPerL = parseUnit('mg/L');
+    if (sameDimension(unit.dimension, mgPerL.dimension)) factor = mgPerL.factor / unit.factor;
+    else if (sameDimension(unit.dimension, parseUnit('M').dimension)) {
+      if (pkIn.molecular_weight === undefined) err([...path], `the substrate ${pkIn.substrate} is in ${unit.text}, so a molecular weight is needed to convert mg/L`, 'add molecular_weight: (g/mol)');
+      else {
+        const mw = literal(pkIn.molecular_weight, { unit: U.none, expected: 'a molecular weight in g/mol (a number)', sign: 'positive' }, [...path, 'molecular_weight']);
+        // 1 mg/L = 1e-3 g/L = (1e-3 / MW) mol/L
+        if (mw > 0) factor = ((1e-3 / mw) * parseUnit('M').factor) / unit.factor;
+      }
+    } else err([...path, 'substrate'], `the substrate ${pkIn.substrate} is in ${unit.text}, which is not a mass or molar concentration`, 'give the drug substrate a unit such as ug/mL or uM');
+    const administrations: Pharmacokinetics['administrations'] = [];
+    pkIn.doses.forEach((d, j) => {
+      const dp: PathKey[] = [...path, 'doses', j];
+      const start = literal(d.start, F.timeOrZero, [...dp, 'start']);
+      const mg = readDoseMg(d.dose, bsa, weight, [...dp, 'dose']);
+      let duration = 0;
+      if (d.kind === 'infusion') {
+        if (d.duration === undefined) err(dp, 'an infusion needs duration', "add duration: e.g. '24 h'");
+        else duration = literal(d.duration, F.time, [...dp, 'duration']);
+      }
+      let interval = 0;
+      if (d.count > 1) {
+        if (d.interval === undefined) err(dp, `count is ${d.count} but no interval is given`, "add interval: e.g. '1 day'");
+        else interval = literal(d.interval, F.time, [...dp, 'interval']);
+        if (d.kind === 'infusion' && interval > 0 && duration > interval) err([...dp, 'duration'], 'each infusion lasts longer than the interval between infusions', 'shorten duration or lengthen interval');
+      }
+      for (let k = 0; k < d.count; k++) {
+        const t0 = start + k * interval;
+        if (d.kind === 'bolus') administrations.push({ kind: 'bolus', start: t0, amount: mg });
+        else if (duration > 0) administrations.push({ kind: 'infusion', start: t0, rate: mg / duration, duration });
+      }
+    });
+    if (components) {
+      pharmacokinetics.push({
+        substrate: pkIn.substrate,
+        coefficients: components.coefficients,
+        rates: components.rates,
+        administrations: administrations.sort((a, b) => a.start - b.start),
+        factor,
+        exchange: literal(pkIn.vascular_exchange, { ...perMin, sign: 'positive' }, [...path, 'vascular_exchange']),
+        source: pkIn.source ?? '',
+      });
+    }
+  });
+  if (new Set(pharmacokinetics.map((p) => p.substrate)).size < pharmacokinetics.length) {
+    err(['pharmacokinetics'], 'two pharmacokinetics entries drive the same substrate', 'give each drug one entry with all its doses');
+  }
+
+  /** Reads '100 mg/m^2', '5 mg/kg' or '50 mg' into mg. */
+  function readDoseMg(text: string, bsa: number, weight: number, path: PathKey[]): number {
+    const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(mg|g|ug|mg\/m\^?2|mg\/kg)\s*$/.exec(text);
+    if (!m) {
+      err(path, `expected a dose such as '100 mg/m^2', '5 mg/kg' or '50 mg', got '${text}'`, 'write the amount per administration with its unit');
+      return 0;
+    }
+    const v = Number(m[1]);
+    if (!(v >= 0)) {
+      err(path, `a dose cannot be negative, got '${text}'`, 'give an amount of 0 or more');
+      return 0;
+    }
+    const unit = m[2].replace('^', '');
+    return unit === 'mg' ? v : unit === 'g' ? v * 1000 : unit === 'ug' ? v / 1000 : unit === 'mg/m2' ? v * bsa : v * weight;
+  }
+
   const model: Model = {
     format: 1,
     name: input.name,
@@ -578,6 +678,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     rules,
     outputs,
     dosing,
+    pharmacokinetics,
   };
   return { model, diagnostics };
 }

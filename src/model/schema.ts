@@ -115,6 +115,37 @@ export const DoseInput = z.strictObject({
   note: z.string().optional(),
 });
 
+export const PkModelInput = z.strictObject({
+  model: z.enum(['one-compartment', 'two-compartment']),
+  half_life: QuantityInput.optional().describe('One compartment: elimination half-life (min).'),
+  volume: QuantityInput.optional().describe('One compartment: volume of distribution (L, or L/kg x body weight).'),
+  k10: QuantityInput.optional().describe('Two compartments: elimination rate from the central compartment (1/min).'),
+  k12: QuantityInput.optional().describe('Two compartments: central to peripheral rate (1/min).'),
+  k21: QuantityInput.optional().describe('Two compartments: peripheral to central rate (1/min).'),
+  central_volume: QuantityInput.optional().describe('Two compartments: central volume (L).'),
+});
+
+export const PkDoseInput = z.strictObject({
+  kind: z.enum(['bolus', 'infusion']),
+  start: QuantityInput.describe('Time of the first dose (min).'),
+  dose: z.string().min(1).describe("Amount per administration: '100 mg/m^2', '5 mg/kg' or '50 mg' (an infusion delivers it over its duration)."),
+  duration: QuantityInput.optional().describe('Infusion: duration of each administration (min).'),
+  interval: QuantityInput.optional().describe('Time between administrations (min); needed when count > 1.'),
+  count: z.number().int().positive().default(1),
+  note: z.string().optional(),
+});
+
+export const PharmacokineticsInput = z.strictObject({
+  substrate: Name.describe('The drug substrate whose niche concentration follows the plasma concentration.'),
+  pk: PkModelInput,
+  molecular_weight: QuantityInput.optional().describe('g/mol; needed when the substrate unit is molar (uM, nM).'),
+  vascular_exchange: QuantityInput.default('0.1 1/min').describe('Rate at which the niche concentration follows plasma (1/min).'),
+  body_surface_area: QuantityInput.default(1.8).describe('m^2 (for doses per m^2); default a typical adult.'),
+  body_weight: QuantityInput.default(70).describe('kg (for doses per kg); default 70 kg.'),
+  doses: z.array(PkDoseInput).min(1),
+  source: z.string().optional().describe('Where the PK values come from.'),
+});
+
 export const SimulationInput = z.strictObject({
   t_end: QuantityInput.default('180 day').describe('End time (min).'),
   output_interval: QuantityInput.default('1 day').describe('Time between output rows (min).'),
@@ -151,5 +182,6 @@ export const ModelInput = z.strictObject({
   rules: z.array(RuleInput).default([]),
   outputs: z.record(Name, OutputInput).default({}),
   dosing: z.array(DoseInput).default([]),
+  pharmacokinetics: z.array(PharmacokineticsInput).default([]).describe('Drugs given to the patient: plasma PK drives the niche concentration.'),
 });
 export type ModelInput = z.infer<typeof ModelInput>;

@@ -46,6 +46,14 @@ function breakpoints(model: CompiledModel, tEnd: number): Breakpoint[] {
       }
     }
   }
+  // Plasma PK: a dose starts or an infusion ends -> the forcing has a kink; restart there.
+  for (const p of model.pharmacokinetics) {
+    const s = model.layout.substrate(p.substrate);
+    for (const a of p.administrations) {
+      if (a.start <= tEnd) out.push({ t: a.start, substrate: s, bolus: 0, infusionDelta: 0 });
+      if (a.kind === 'infusion' && a.start + a.duration <= tEnd) out.push({ t: a.start + a.duration, substrate: s, bolus: 0, infusionDelta: 0 });
+    }
+  }
   return out.sort((a, b) => a.t - b.t || a.substrate - b.substrate);
 }
 

@@ -38,6 +38,7 @@
  */
 import type { CompiledModel } from '../../compile/compile.js';
 import { Layout } from '../../compile/layout.js';
+import { concentration } from '../../pk/pk.js';
 import { MeanFieldJacobian, type MeanFieldTables, type MeanFieldWork, SlotKind } from './meanFieldJacobian.js';
 import type { OdeSystem } from './solvers/types.js';
 
@@ -243,7 +244,8 @@ export class MeanFieldSystem implements OdeSystem {
   readonly nT: number;
   readonly nS: number;
   /**
-   * True when no rule reads the time signal: f then does not depend explicitly on t (infusion
+   * True when no rule reads the time signal and no drug follows a plasma PK profile: f then does
+   * not depend explicitly on t (infusion
    * rates change only between integrations, at breakpoints), so Rosenbrock methods skip their
    * finite-difference ∂f/∂t, which would be exactly zero. Results are unchanged.
    */
@@ -275,7 +277,8 @@ export class MeanFieldSystem implements OdeSystem {
       upValue: new Float64Array(R),
     };
     this.behaviourViews = model.cellTypes.map(() => new Float64Array(tb.nB));
-    this.autonomous = !tb.termSignal.includes(tb.sigTime);
+    this.pkSubstrate = Int32Array.from(model.pharmacokinetics.map((p) => model.layout.substrate(p.substrate)));
+    this.autonomous = !tb.termSignal.includes(tb.sigTime) && model.pharmacokinetics.length === 0;
     this.analyticJacobian = new MeanFieldJacobian(tb, this.work);
   }
 
@@ -485,7 +488,17 @@ export class MeanFieldSystem implements OdeSystem {
       const rho = y[s0 + s];
       dy[s0 + s] += -tb.decayRate[s] * rho + tb.exchange[s] * (tb.boundaryValue[s] - rho) + this.infusion[s];
     }
+    // Drugs given to the patient: the niche follows the plasma concentration (closed-form PK).
+    const pks = this.m.pharmacokinetics;
+    for (let k = 0; k < pks.length; k++) {
+      const p = pks[k];
+      const s = this.pkSubstrate[k];
+      dy[s0 + s] += p.exchange * (p.factor * concentration(p, p.administrations, t) - y[s0 + s]);
+    }
   }
+
+  /** Substrate index of each pharmacokinetics entry. */
+  private readonly pkSubstrate: Int32Array;
 
   /**
    * Analytic Jacobian ∂f/∂y at (t, y) into jac (dense row-major, length n*n, overwritten; see
@@ -496,6 +509,12 @@ export class MeanFieldSystem implements OdeSystem {
   jacobian(t: number, y: Float64Array, jac: Float64Array): void {
     this.updateBehaviours(t, y);
     this.analyticJacobian.evaluate(y, jac);
+    const s0 = 3 * this.nT;
+    const pks = this.m.pharmacokinetics;
+    for (let k = 0; k < pks.length; k++) {
+      const d = s0 + this.pkSubstrate[k];
+      jac[d * this.n + d] -= pks[k].exchange;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concentration, doseToMg, mgPerLToMicromolar, oneCompartment, twoCompartment } from '../../src/scenarios/pk.js';
+import { concentration, doseToMg, mgPerLToMicromolar, oneCompartment, twoCompartment } from '../../src/pk/pk.js';
 
 describe('one-compartment PK (closed forms)', () => {
   const pk = oneCompartment(154, 50); // cytarabine-like half-life 154 min, V 50 L

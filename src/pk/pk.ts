@@ -1,5 +1,5 @@
 /**
- * Pharmacokinetics in closed form (layer 4): linear one- and two-compartment models with
+ * Pharmacokinetics in closed form (layer 0): linear one- and two-compartment models with
  * first-order elimination, given as bolus doses or zero-order (constant-rate) infusions into the
  * central compartment. Linear PK superposes, so the plasma concentration of any schedule is the
  * sum of the responses to its doses (Gibaldi & Perrier, Pharmacokinetics, 2nd ed., ch. 1-2).
