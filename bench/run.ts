@@ -22,6 +22,8 @@ const groups: Array<[string, () => Promise<Rows>]> = [['meanfield', benchMeanFie
 for (const [name, path, fn] of [
   ['ivp', './ivp.js', 'benchIvp'],
   ['pde', './pde.js', 'benchPde'],
+  ['abm', './abm.js', 'benchAbm'],
+  ['analysis', './analysis.js', 'benchAnalysis'],
 ] as const) {
   try {
     const mod = (await import(path)) as Record<string, () => Promise<Rows>>;

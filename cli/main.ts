@@ -1,13 +1,14 @@
 /**
  * The `nichesim` command (layer 6): a thin adapter from arguments to the library and back.
  *
- *   nichesim run [MODEL] [--t-end 180d] [--out DIR] [--engine ode] [--seed N] [--set name=value]...
+ *   nichesim run [MODEL] [--t-end 180d] [--out DIR] [--engine ode|abm] [--dims 2|3] [--seed N] [--set name=value]...
  *   nichesim validate FILE...
  *   nichesim rules FILE
  *   nichesim kb [--cell X] [--mediator Y] [--disease Z] [--format table|json|cytoscape|graphml] [--out FILE]
  *
  * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 70 internal error.
  */
+import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { CompileError, compileModel } from '../src/compile/compile.js';
@@ -51,6 +52,11 @@ function parseRtol(text: string): number {
   return x;
 }
 
+function parseDims(text: string): 2 | 3 {
+  if (text !== '2' && text !== '3') throw new InvalidArgumentError(`expected 2 or 3, got '${text}'`);
+  return text === '2' ? 2 : 3;
+}
+
 function parseOutDir(text: string): string {
   if (text.trim() === '') throw new InvalidArgumentError('the output folder may not be empty');
   return text;
@@ -88,14 +94,16 @@ export function buildProgram(): Command {
     .argument('[model]', 'model file (YAML or JSON); default models/aml-niche.yaml')
     .option('--t-end <time>', "end time, e.g. 180d, '26 week' (default: the model's simulation.t_end)", parseTime)
     .option('--out <dir>', 'output folder', parseOutDir, 'nichesim-out')
-    .option('--engine <name>', 'engine: ode (mean-field)', 'ode')
+    .option('--engine <name>', 'engine: ode (mean-field) or abm (agent-based, spatial)', 'ode')
+    .option('--dims <n>', 'abm only: 2 or 3 dimensions, overriding the model (a 2D model run in 3D gets a z extent equal to the smaller of its x and y extents)', parseDims)
     .option('--seed <n>', 'seed of random streams (recorded in the manifest)', parseSeed, 1)
     .option('--set <name=value>', "override a parameter, e.g. --set 'msc_pge2_secretion=0 1/min' (repeatable)", collect, [] as string[])
     .option('--method <method>', 'ODE method: rodas4 (stiff, default), dopri5 or auto', 'rodas4')
     .option('--rtol <x>', 'relative tolerance (1e-12 to 0.01)', parseRtol, 1e-6)
     .option('--quiet', 'no progress bar or summary on the terminal')
     .action((modelArg: string | undefined, opts) => {
-      if (opts.engine !== 'ode') throw new UsageError(`--engine '${opts.engine}': only 'ode' (mean-field) is available in this version`);
+      if (opts.engine !== 'ode' && opts.engine !== 'abm') throw new UsageError(`--engine '${opts.engine}': expected ode (mean-field) or abm (agent-based, spatial)`);
+      if (opts.dims !== undefined && opts.engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: add --engine abm');
       if (!['rodas4', 'dopri5', 'auto'].includes(opts.method)) throw new UsageError(`--method '${opts.method}': expected rodas4, dopri5 or auto`);
       const path = modelArg ?? defaultModelPath();
       const loaded = loadModelFile(path);
@@ -107,15 +115,20 @@ export function buildProgram(): Command {
         kb,
         outDir: opts.out,
         overrideTexts: opts.set,
-        options: { engine: 'ode', tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, onProgress: progress },
+        options: { engine: opts.engine, tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, dims: opts.dims, onProgress: progress },
       });
       if (progress) process.stderr.write('\n');
       for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
       const r = outcome.result;
       if (!opts.quiet) {
         const how = r.status === 'ok' ? 'finished' : 'stopped early';
-        process.stdout.write(`${loaded.model.title}: ${how} in ${r.manifest.wallMs} ms (${String(r.manifest.engineSettings.method)})\n`);
-        for (const f of outcome.files) process.stdout.write(`  wrote ${f}\n`);
+        const engine = r.manifest.engine === 'abm' ? `agent-based, ${String(r.manifest.engineSettings.dims)}D` : String(r.manifest.engineSettings.method);
+        process.stdout.write(`${loaded.model.title}: ${how} in ${r.manifest.wallMs} ms (${engine})\n`);
+        const isSpatial = (f: string) => /[\\/](snapshots|frames)[\\/][^\\/]+$/.test(f);
+        for (const f of outcome.files) if (!isSpatial(f)) process.stdout.write(`  wrote ${f}\n`);
+        const snapshots = outcome.files.filter((f) => /[\\/]snapshots[\\/][^\\/]+$/.test(f)).length;
+        const frames = outcome.files.filter((f) => /[\\/]frames[\\/][^\\/]+$/.test(f)).length;
+        if (snapshots + frames > 0) process.stdout.write(`  wrote ${snapshots} Arrow snapshot files in ${join(opts.out, 'snapshots')} and ${frames} PNG frames in ${join(opts.out, 'frames')}\n`);
       }
       if (r.status !== 'ok') {
         process.stderr.write(`nichesim: the run stopped early: ${r.message}\n`);

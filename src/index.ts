@@ -16,3 +16,7 @@ export * from './results/result.js';
 export * from './results/summary.js';
 export * from './vocabulary/responses.js';
 export { NICHESIM_VERSION } from './version.js';
+export { abmEngine, type AbmEngineOptions } from './engines/abm/engine.js';
+export type { SpatialSnapshot, AgentColumns, SubstrateGrid } from './engines/abm/snapshot.js';
+export { CounterRng } from './random/index.js';
+export * from './pk/pk.js';

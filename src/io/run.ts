@@ -3,6 +3,7 @@
  * folder: timeseries.csv, summary.json, manifest.json and report.html. A run that fails part-way
  * still writes everything it computed, with the failure in summary.json and the report.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileModel } from '../compile/compile.js';
 import { ruleSentences } from '../compile/english.js';
@@ -18,9 +19,11 @@ import { MINUTES_PER_DAY } from '../results/result.js';
 import { computeEndpoints } from '../results/summary.js';
 import type { SimulationResult } from '../results/result.js';
 import { simulate, type SimulateOptions } from '../simulate.js';
+import { NICHESIM_VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
 import { timeseriesCsv } from './csv.js';
 import { buildReportHtml, type ReportInput } from './report/index.js';
+import { reportAnimation, writeSpatialOutputs } from './spatial/index.js';
 
 export interface RunJob {
   loaded: LoadedModel;
@@ -92,6 +95,14 @@ export function runJob(job: RunJob): RunOutcome {
     warnings,
   };
 
+  // Spatial runs: snapshots (Arrow), frames (PNG) and the animation (GIF), which the report embeds.
+  let spatialFiles: string[] = [];
+  if (result.snapshots && result.snapshots.length > 0) {
+    spatialFiles = writeSpatialOutputs(job.outDir, result.snapshots, { nichesimVersion: NICHESIM_VERSION });
+    const gifPath = spatialFiles.find((f) => f.endsWith('animation.gif'));
+    report.animation = reportAnimation(result.snapshots, {}, gifPath ? new Uint8Array(readFileSync(gifPath)) : undefined);
+  }
+
   const files = [
     ['timeseries.csv', timeseriesCsv(result)],
     ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
@@ -104,7 +115,7 @@ export function runJob(job: RunJob): RunOutcome {
     writeFileAtomic(path, content);
     written.push(path);
   }
-  return { result, files: written, warnings };
+  return { result, files: [...written, ...spatialFiles], warnings };
 }
 
 /**
