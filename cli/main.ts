@@ -5,6 +5,7 @@
  *   nichesim validate FILE...
  *   nichesim rules FILE
  *   nichesim kb [--cell X] [--mediator Y] [--disease Z] [--format table|json|cytoscape|graphml] [--out FILE]
+ *   nichesim sweep|sensitivity|cohort SPEC.yaml [--out DIR] [--workers N];  nichesim fit MODEL DATA.csv --params a,b
  *
  * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 70 internal error.
  */
@@ -17,6 +18,7 @@ import { checkEvidence } from '../src/compile/evidence.js';
 import { citationText, filterInteractions, KbError, toCytoscapeJson, toGraphML, type InteractionFilter } from '../src/kb/index.js';
 import { defaultModelPath, loadKnowledgeBase, loadModelFile } from '../src/io/load.js';
 import { runJob } from '../src/io/run.js';
+import { registerAnalysisCommands } from '../src/io/analysis/commands.js';
 import { OutputError } from '../src/io/atomic.js';
 import { formatDiagnostic, ModelError } from '../src/model/diagnostics.js';
 import { OverrideError, parseOverrides } from '../src/model/overrides.js';
@@ -223,6 +225,7 @@ export function buildProgram(): Command {
       if (opts.out) writeFileAtomic(opts.out, out);
       else process.stdout.write(out);
     });
+  registerAnalysisCommands(program);
   return program;
 }
 

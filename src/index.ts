@@ -20,3 +20,4 @@ export { abmEngine, type AbmEngineOptions } from './engines/abm/engine.js';
 export type { SpatialSnapshot, AgentColumns, SubstrateGrid } from './engines/abm/snapshot.js';
 export { CounterRng } from './random/index.js';
 export * from './pk/pk.js';
+export * from './analysis/index.js';
