@@ -19,6 +19,8 @@ import { citationText, filterInteractions, KbError, toCytoscapeJson, toGraphML, 
 import { defaultModelPath, loadKnowledgeBase, loadModelFile } from '../src/io/load.js';
 import { runJob } from '../src/io/run.js';
 import { registerAnalysisCommands } from '../src/io/analysis/commands.js';
+import { runSbmlJob } from '../src/io/sbmlRun.js';
+import { SbmlError } from '../src/interop/sbml/index.js';
 import { OutputError } from '../src/io/atomic.js';
 import { formatDiagnostic, ModelError } from '../src/model/diagnostics.js';
 import { OverrideError, parseOverrides } from '../src/model/overrides.js';
@@ -82,6 +84,35 @@ function progressBar(quiet: boolean): ((t: number, tEnd: number) => void) | unde
   };
 }
 
+function parseTimeUnit(text: string): 'second' | 'minute' | 'hour' | 'day' {
+  if (!['second', 'minute', 'hour', 'day'].includes(text)) throw new InvalidArgumentError(`expected second, minute, hour or day, got '${text}'`);
+  return text as 'second' | 'minute' | 'hour' | 'day';
+}
+
+/** `nichesim run model.xml`: an SBML model through the SBML importer, with the same four outputs. */
+function runSbml(path: string, opts: { out: string; tEnd?: number; method: 'rodas4' | 'dopri5' | 'auto'; rtol: number; seed: number; quiet?: boolean; engine: string; set: string[]; timeUnit?: 'second' | 'minute' | 'hour' | 'day' }): void {
+  if (opts.engine !== 'ode') throw new UsageError('SBML models run on the mean-field (ode) engine only');
+  if (opts.set.length > 0) throw new UsageError('--set is not supported for SBML models yet; edit the parameter in the file');
+  let outcome;
+  try {
+    outcome = runSbmlJob({ file: path, outDir: opts.out, tEnd: opts.tEnd, method: opts.method, rtol: opts.rtol, seed: opts.seed, timeUnit: opts.timeUnit });
+  } catch (e) {
+    if (e instanceof SbmlError) throw new UsageError(`${path}: ${e.message}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${path}: file not found`);
+    throw e;
+  }
+  for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
+  const r = outcome.result;
+  if (!opts.quiet) {
+    process.stdout.write(`${path}: ${r.status === 'ok' ? 'finished' : 'stopped early'} in ${r.manifest.wallMs} ms (SBML, ${String(r.manifest.engineSettings.method ?? opts.method)})\n`);
+    for (const f of outcome.files) process.stdout.write(`  wrote ${f}\n`);
+  }
+  if (r.status !== 'ok') {
+    process.stderr.write(`nichesim: the run stopped early: ${r.message}\n`);
+    process.exitCode = 2;
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -93,7 +124,7 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run a model (default: the built-in AML niche) and write timeseries.csv, summary.json, manifest.json and report.html')
-    .argument('[model]', 'model file (YAML or JSON); default models/aml-niche.yaml')
+    .argument('[model]', 'model file (YAML, JSON, or SBML .xml); default models/aml-niche.yaml')
     .option('--t-end <time>', "end time, e.g. 180d, '26 week' (default: the model's simulation.t_end)", parseTime)
     .option('--out <dir>', 'output folder', parseOutDir, 'nichesim-out')
     .option('--engine <name>', 'engine: ode (mean-field) or abm (agent-based, spatial)', 'ode')
@@ -103,11 +134,17 @@ export function buildProgram(): Command {
     .option('--method <method>', 'ODE method: rodas4 (stiff, default), dopri5 or auto', 'rodas4')
     .option('--rtol <x>', 'relative tolerance (1e-12 to 0.01)', parseRtol, 1e-6)
     .option('--quiet', 'no progress bar or summary on the terminal')
+    .option('--time-unit <unit>', 'SBML only: the unit of model time when the file does not say it right (second, minute, hour, day)', parseTimeUnit)
     .action((modelArg: string | undefined, opts) => {
       if (opts.engine !== 'ode' && opts.engine !== 'abm') throw new UsageError(`--engine '${opts.engine}': expected ode (mean-field) or abm (agent-based, spatial)`);
       if (opts.dims !== undefined && opts.engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: add --engine abm');
       if (!['rodas4', 'dopri5', 'auto'].includes(opts.method)) throw new UsageError(`--method '${opts.method}': expected rodas4, dopri5 or auto`);
       const path = modelArg ?? defaultModelPath();
+      if (/\.(xml|sbml)$/i.test(path)) {
+        runSbml(path, opts);
+        return;
+      }
+      if (opts.timeUnit !== undefined) throw new UsageError('--time-unit applies to SBML models (.xml)');
       const loaded = loadModelFile(path);
       const kb = loadKnowledgeBase();
       const parameters = parseOverrides(loaded.model, opts.set);

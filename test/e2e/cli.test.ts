@@ -2,7 +2,7 @@
  * The `nichesim` command as a user runs it (through tsx, so no build is needed).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,6 +118,28 @@ describe('nichesim validate, rules and kb', () => {
     expect(g.out).toContain('<graphml');
     const c = JSON.parse(cli('kb', '--format', 'cytoscape').out);
     expect(c.elements.edges.length).toBeGreaterThanOrEqual(80);
+  });
+});
+
+describe('nichesim run on SBML', () => {
+  const fixtures = process.env.NICHESIM_FIXTURES ?? join('..', 'shared', 'fixtures');
+  const sharp = join(fixtures, 'biomodels', 'BIOMD0000000798_Sharp2019_AML.xml');
+  it.skipIf(!existsSync(sharp))('runs a BioModels SBML file and writes the four outputs (needs the shared fixtures; skipped: fixtures not found otherwise)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nichesim-sbml-'));
+    const r = cli('run', sharp, '--out', dir, '--quiet', '--time-unit', 'day');
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(dir, 'timeseries.csv'), 'utf8').trim().split('\n');
+    expect(lines[0].startsWith('time (day),S (concentration)')).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).modelHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<svg');
+  });
+  it('an XML file that is not SBML gives a clear error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nichesim-sbml-'));
+    const f = join(dir, 'x.xml');
+    writeFileSync(f, '<?xml version="1.0"?><notes><p>hello</p></notes>\n');
+    const r = cli('run', f, '--out', dir, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/not SBML/);
   });
 });
 
