@@ -20,7 +20,7 @@ import { defaultModelPath, loadKnowledgeBase, loadModelFile } from '../src/io/lo
 import { runJob } from '../src/io/run.js';
 import { registerAnalysisCommands } from '../src/io/analysis/commands.js';
 import { runSbmlJob } from '../src/io/sbmlRun.js';
-import { SbmlError } from '../src/interop/sbml/index.js';
+import { exportSbml, SbmlError } from '../src/interop/sbml/index.js';
 import { OutputError } from '../src/io/atomic.js';
 import { formatDiagnostic, ModelError } from '../src/model/diagnostics.js';
 import { OverrideError, parseOverrides } from '../src/model/overrides.js';
@@ -262,6 +262,20 @@ export function buildProgram(): Command {
       if (opts.out) writeFileAtomic(opts.out, out);
       else process.stdout.write(out);
     });
+  program
+    .command('export-sbml')
+    .description('write the mean-field form of a model as SBML Level 3 Version 2 (for COPASI, tellurium)')
+    .argument('<model>', 'model file (YAML or JSON)')
+    .option('--out <file>', 'output file (default: the model name with .xml)')
+    .option('--set <name=value>', 'override a parameter before export (repeatable)', collect, [] as string[])
+    .action((file: string, opts: { out?: string; set: string[] }) => {
+      const loaded = loadModelFile(file);
+      const overrides = parseOverrides(loaded.model, opts.set);
+      const out = opts.out ?? `${loaded.model.name}.xml`;
+      writeFileAtomic(out, exportSbml(loaded.model, overrides));
+      process.stdout.write(`wrote ${out} (time in minutes, cells and concentrations as in the model)\n`);
+    });
+
   registerAnalysisCommands(program);
   return program;
 }
