@@ -80,6 +80,8 @@ class OdeSimulation implements Simulation {
   private message: string | null = null;
   private readonly y: Float64Array;
   private readonly outVars: Float64Array;
+  /** Parameter values in the order of model.outputVariables. */
+  private readonly parameterValues: Float64Array;
   private readonly started = Date.now();
   private wallMs = 0;
   private readonly settings: Record<string, unknown>;
@@ -107,6 +109,7 @@ class OdeSimulation implements Simulation {
     this.columns = meanFieldColumns(model);
     this.data = this.columns.map(() => new Float64Array(this.times.length).fill(NaN));
     this.outVars = new Float64Array(model.outputVariables.length);
+    this.parameterValues = Float64Array.from(Object.values(model.parameters));
     this.record(0, this.y);
     this.row = 1;
   }
@@ -140,7 +143,8 @@ class OdeSimulation implements Simulation {
     let k = 0;
     for (let i = 0; i < nT; i++) v[k++] = y[i];
     for (let s = 0; s < nS; s++) v[k++] = y[3 * nT + s];
-    for (const p of Object.values(this.model.parameters)) v[k++] = p;
+    const pv = this.parameterValues;
+    for (let j = 0; j < pv.length; j++) v[k++] = pv[j];
     v[k] = this.times[row];
     for (const o of this.model.outputs) this.data[c++][row] = o.evaluate(v);
   }
