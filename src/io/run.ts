@@ -4,7 +4,6 @@
  * still writes everything it computed, with the failure in summary.json and the report.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { compileModel } from '../compile/compile.js';
 import { ruleSentences } from '../compile/english.js';
 import { checkEvidence } from '../compile/evidence.js';
@@ -20,9 +19,8 @@ import { computeEndpoints } from '../results/summary.js';
 import type { SimulationResult } from '../results/result.js';
 import { simulate, type SimulateOptions } from '../simulate.js';
 import { NICHESIM_VERSION } from '../version.js';
-import { writeFileAtomic } from './atomic.js';
-import { timeseriesCsv } from './csv.js';
-import { buildReportHtml, type ReportInput } from './report/index.js';
+import { writeRunOutputs } from './outputs.js';
+import type { ReportInput } from './report/index.js';
 import { reportAnimation, writeSpatialOutputs } from './spatial/index.js';
 
 export interface RunJob {
@@ -103,18 +101,7 @@ export function runJob(job: RunJob): RunOutcome {
     report.animation = reportAnimation(result.snapshots, {}, gifPath ? new Uint8Array(readFileSync(gifPath)) : undefined);
   }
 
-  const files = [
-    ['timeseries.csv', timeseriesCsv(result)],
-    ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
-    ['manifest.json', JSON.stringify(manifest, null, 2) + '\n'],
-    ['report.html', buildReportHtml(report)],
-  ] as const;
-  const written: string[] = [];
-  for (const [name, content] of files) {
-    const path = join(job.outDir, name);
-    writeFileAtomic(path, content);
-    written.push(path);
-  }
+  const written = writeRunOutputs(job.outDir, summary, manifest, report);
   return { result, files: [...written, ...spatialFiles], warnings };
 }
 

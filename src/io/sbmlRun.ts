@@ -23,9 +23,8 @@ import { secondsPerTimeUnit } from '../interop/sbml/units.js';
 import type { ColumnInfo, RunStatus, SimulationResult } from '../results/result.js';
 import { computeEndpoints } from '../results/summary.js';
 import { NICHESIM_VERSION } from '../version.js';
-import { writeFileAtomic } from './atomic.js';
-import { timeseriesCsv } from './csv.js';
-import { buildReportHtml, type ReportInput } from './report/index.js';
+import { writeRunOutputs } from './outputs.js';
+import type { ReportInput } from './report/index.js';
 
 export interface SbmlRunJob {
   /** Path of the SBML file. */
@@ -170,17 +169,6 @@ export function runSbmlJob(job: SbmlRunJob): SbmlRunOutcome {
     network: { nodes: [], edges: [] },
     warnings,
   };
-  const files = [
-    ['timeseries.csv', timeseriesCsv(result)],
-    ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
-    ['manifest.json', JSON.stringify(manifest, null, 2) + '\n'],
-    ['report.html', buildReportHtml(report)],
-  ] as const;
-  const written: string[] = [];
-  for (const [name, content] of files) {
-    const path = join(job.outDir, name);
-    writeFileAtomic(path, content);
-    written.push(path);
-  }
+  const written = writeRunOutputs(job.outDir, summary, manifest, report);
   return { result, files: written, warnings };
 }
