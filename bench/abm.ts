@@ -18,13 +18,17 @@
  *   52 s per day on 1 thread, 27 s on 2). Until the PhysiCell importer exists, the model is the
  *   YAML below rather than the sample's own files.
  *
- * Run alone with `npx tsx bench/abm.ts`.
+ * Run alone with `npx tsx bench/abm.ts`; `npx tsx bench/abm.ts rules [simulated minutes]
+ * [per-agent] [track]` runs only the rules-sample row (default 144 min = 0.1 day), optionally with
+ * the per-agent secretion coupling (one applyCellSourcesSinks call per agent, substrate and
+ * diffusion step, the engine's path before the batched one; bit-identical results) and with
+ * internalised substrates tracked.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compileModel } from '../src/compile/compile.js';
-import { abmEngine, type AbmSimulation } from '../src/engines/abm/index.js';
+import { type AbmEngineOptions, abmEngine, type AbmSimulation } from '../src/engines/abm/index.js';
 import { parseModel } from '../src/model/parse.js';
 
 type Row = Record<string, number | string>;
@@ -221,7 +225,7 @@ function sampleCells(): Array<[number, number, string]> | null {
   });
 }
 
-async function rulesSample(simulatedMinutes = 144): Promise<Row[]> {
+async function rulesSample(simulatedMinutes = 144, variant: Pick<AbmEngineOptions, 'sourceCoupling' | 'trackInternalizedSubstrates'> = {}): Promise<Row[]> {
   const compiled = compileModel(parseModel(RULES_SAMPLE_YAML, 'rules-sample.yaml').model);
   const cells = sampleCells();
   const sim = abmEngine.init(compiled, {
@@ -231,6 +235,7 @@ async function rulesSample(simulatedMinutes = 144): Promise<Row[]> {
     snapshots: false,
     initialAgents: cells === null,
     agents: cells?.map(([x, y, type]) => ({ type, x, y })),
+    ...variant,
   });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -240,7 +245,8 @@ async function rulesSample(simulatedMinutes = 144): Promise<Row[]> {
   const r = sim.result();
   const perDay = (wall * 1440) / simulatedMinutes;
   return [{
-    case: 'rules-sample equivalent (1000x1000 um, 5 substrates, 1300 cells, dt 0.01/0.1/6)',
+    case: 'rules-sample equivalent (1000x1000 um, 5 substrates, 1300 cells, dt 0.01/0.1/6)' +
+      (variant.sourceCoupling === 'per-agent' ? ', per-agent coupling' : '') + (variant.trackInternalizedSubstrates ? ', internal substrates tracked' : ''),
     initialCells: cells ? 'cells.csv of the sample' : 'uniformly random',
     simulatedMinutes,
     wallSeconds: wall,
@@ -251,6 +257,7 @@ async function rulesSample(simulatedMinutes = 144): Promise<Row[]> {
     speedupVsPhysicell1Thread: 52 / perDay,
     agentsAtEnd: r.manifest.solverStats!.agents,
     usPerAgentStep: (wall * 1e6) / r.manifest.solverStats!.agentSteps,
+    agentStepsPerSecond: Math.round(r.manifest.solverStats!.agentSteps / wall),
   }];
 }
 
@@ -260,7 +267,13 @@ export async function benchAbm(): Promise<Row[]> {
 }
 
 if (typeof process !== 'undefined' && process.argv[1] !== undefined && /bench[\\/]abm\.ts$/.test(process.argv[1])) {
-  benchAbm().then(
+  const only = process.argv[2] === 'rules';
+  const minutes = Number(process.argv[3] ?? 144);
+  const variant = {
+    sourceCoupling: process.argv.includes('per-agent') ? 'per-agent' as const : 'batched' as const,
+    trackInternalizedSubstrates: process.argv.includes('track'),
+  };
+  (only ? rulesSample(minutes, variant) : benchAbm()).then(
     (rows) => console.table(rows),
     (err: unknown) => {
       console.error(err);

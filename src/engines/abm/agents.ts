@@ -32,6 +32,13 @@ export class AgentStore {
   readonly behaviourWidth: number;
   /** Number of per-agent secretion slots (see `srcS`). */
   readonly sourceWidth: number;
+  /** Number of per-agent internalised-substrate slots (see `internal`): nSubstrates when tracked, else 0. */
+  readonly internalWidth: number;
+  /**
+   * Bumped by every change of the storage (add, remove, permute, growth): indices held elsewhere
+   * (e.g. the engine's cached secretion batch) are stale when it differs from the value they saw.
+   */
+  version = 0;
   /** The id the next agent gets. */
   nextId = 0;
 
@@ -83,6 +90,11 @@ export class AgentStore {
   srcT: Float64Array;
   srcU: Float64Array;
   srcE: Float64Array;
+  /**
+   * Amount of each substrate inside the agent ([c]·um^3, substrate k in slot k), [n × internalWidth]
+   * (BioFVM's internalised substrates; see World for how it changes).
+   */
+  internal: Float64Array;
 
   /** Current storage index of each id ever issued, -1 once removed; grows with nextId. */
   private indexById: Int32Array;
@@ -95,9 +107,10 @@ export class AgentStore {
   private orderView: Int32Array = new Int32Array(0);
   private orderDirty = true;
 
-  constructor(behaviourWidth: number, sourceWidth: number, capacity = 64) {
+  constructor(behaviourWidth: number, sourceWidth: number, capacity = 64, internalWidth = 0) {
     this.behaviourWidth = behaviourWidth;
     this.sourceWidth = sourceWidth;
+    this.internalWidth = internalWidth;
     this.capacity = Math.max(1, capacity);
     const c = this.capacity;
     this.id = new Uint32Array(c);
@@ -127,6 +140,7 @@ export class AgentStore {
     this.srcT = new Float64Array(c * sourceWidth);
     this.srcU = new Float64Array(c * sourceWidth);
     this.srcE = new Float64Array(c * sourceWidth);
+    this.internal = new Float64Array(c * internalWidth);
     this.indexById = new Int32Array(c).fill(-1);
     this.ids = new Uint32Array(c);
     this.order = new Int32Array(c);
@@ -169,18 +183,20 @@ export class AgentStore {
     this.srcT = grow(this.srcT, this.sourceWidth);
     this.srcU = grow(this.srcU, this.sourceWidth);
     this.srcE = grow(this.srcE, this.sourceWidth);
+    this.internal = grow(this.internal, this.internalWidth);
     const ids = new Uint32Array(c);
     ids.set(this.ids.subarray(0, this.idsLength));
     this.ids = ids;
     this.order = new Int32Array(c);
     this.orderDirty = true;
     this.capacity = c;
+    this.version++;
   }
 
   /**
    * Appends a live agent with a new id at (x, y, z), zero velocities and motility, the given
    * volume; returns its storage index. Per-agent behaviour and secretion slots are zeroed (the
-   * engine fills them).
+   * engine fills them), and so are its internalised amounts.
    */
   add(type: number, x: number, y: number, z: number, volume: number): number {
     if (this.n >= this.capacity) this.reserve(this.n + 1);
@@ -221,7 +237,10 @@ export class AgentStore {
     this.srcT.fill(0, a * w, (a + 1) * w);
     this.srcU.fill(0, a * w, (a + 1) * w);
     this.srcE.fill(0, a * w, (a + 1) * w);
+    const iw = this.internalWidth;
+    if (iw > 0) this.internal.fill(0, a * iw, (a + 1) * iw);
     this.orderDirty = true;
+    this.version++;
     return a;
   }
 
@@ -243,6 +262,7 @@ export class AgentStore {
     this.n = last;
     this.removedSinceCompaction++;
     this.orderDirty = true;
+    this.version++;
   }
 
   /** Copies every per-agent value of index `from` to index `to` (to's old content is lost). */
@@ -279,6 +299,8 @@ export class AgentStore {
       this.srcU.copyWithin(to * sw, from * sw, (from + 1) * sw);
       this.srcE.copyWithin(to * sw, from * sw, (from + 1) * sw);
     }
+    const iw = this.internalWidth;
+    if (iw > 0) this.internal.copyWithin(to * iw, from * iw, (from + 1) * iw);
   }
 
   /** Current storage index of an id, or -1 if no such agent is present. */
@@ -328,13 +350,13 @@ export class AgentStore {
       seen[p] = 1;
     }
     // Move through a scratch store of the same shape.
-    const tmp = new AgentStore(this.behaviourWidth, this.sourceWidth, n);
+    const tmp = new AgentStore(this.behaviourWidth, this.sourceWidth, n, this.internalWidth);
     tmp.n = n;
     const arrays = (s: AgentStore) => [s.id, s.type, s.state, s.fresh, s.x, s.y, s.z, s.vx, s.vy, s.vz, s.pvx, s.pvy, s.pvz, s.mx, s.my, s.mz, s.nextTurn, s.volume, s.radius, s.age, s.stateTime, s.voxel] as const;
     const src = arrays(this);
     const dst = arrays(tmp);
     for (let k = 0; k < src.length; k++) for (let i = 0; i < n; i++) dst[k][i] = src[k][perm[i]];
-    const wide = (s: AgentStore) => [[s.behaviour, s.behaviourWidth], [s.srcS, s.sourceWidth], [s.srcT, s.sourceWidth], [s.srcU, s.sourceWidth], [s.srcE, s.sourceWidth]] as const;
+    const wide = (s: AgentStore) => [[s.behaviour, s.behaviourWidth], [s.srcS, s.sourceWidth], [s.srcT, s.sourceWidth], [s.srcU, s.sourceWidth], [s.srcE, s.sourceWidth], [s.internal, s.internalWidth]] as const;
     const ws = wide(this);
     const wd = wide(tmp);
     for (let k = 0; k < ws.length; k++) {
@@ -345,5 +367,6 @@ export class AgentStore {
     for (let k = 0; k < ws.length; k++) ws[k][0].set(wd[k][0].subarray(0, n * ws[k][1]));
     for (let i = 0; i < n; i++) this.indexById[this.id[i]] = i;
     this.orderDirty = true;
+    this.version++;
   }
 }

@@ -45,6 +45,16 @@ export interface AbmEngineOptions extends EngineOptions {
    * initial agents (e.g. the cells of a PhysiCell `cells.csv`). `type` is a cell-type name.
    */
   agents?: ReadonlyArray<{ type: string; x: number; y: number; z?: number }>;
+  /**
+   * Track the amount of each substrate inside each agent (BioFVM's
+   * `track_internalized_substrates_in_each_agent`; default false, as in the PhysiCell rules
+   * sample). Semantics in world.ts; snapshots then carry `agents.internal`.
+   */
+  trackInternalizedSubstrates?: boolean;
+  /** Fraction of a prey's internal amounts its phagocyte takes up, in [0, 1] (default 1; the rest goes to the prey's voxel). */
+  fractionTransferredWhenIngested?: number;
+  /** 'batched' (default) or 'per-agent' secretion/uptake coupling; bit-identical results (for tests and benchmarks). */
+  sourceCoupling?: 'batched' | 'per-agent';
 }
 
 /** A running agent-based simulation. Beyond `Simulation`, it gives snapshots and its world. */
@@ -79,7 +89,12 @@ export class AbmSimulation implements Simulation {
     const spatial = resolveSpatial(model, options.spatial, options.dims);
     const mechanics: MechanicsParameters = { ...DEFAULT_MECHANICS, ...options.mechanics };
     const seed = options.seed ?? 1;
-    this.world = new World(model, { seed, spatial, mechanics, placeInitialAgents: options.initialAgents ?? true, recordEvents: options.recordEvents ?? false });
+    this.world = new World(model, {
+      seed, spatial, mechanics, placeInitialAgents: options.initialAgents ?? true, recordEvents: options.recordEvents ?? false,
+      trackInternalizedSubstrates: options.trackInternalizedSubstrates ?? false,
+      fractionTransferredWhenIngested: options.fractionTransferredWhenIngested ?? 1,
+      sourceCoupling: options.sourceCoupling ?? 'batched',
+    });
     if (options.agents) {
       const index = new Map(model.cellTypes.map((c, i) => [c.name, i]));
       for (const a of options.agents) {
@@ -112,6 +127,7 @@ export class AbmSimulation implements Simulation {
       tEnd,
       outputInterval: this.times.length > 1 ? this.times[1] - this.times[0] : tEnd,
       threads: 1,
+      trackInternalizedSubstrates: this.world.trackInternal,
     };
     // Rules are in force from the start (secretion of the initial agents follows them).
     this.world.evaluateAllRules();
@@ -210,6 +226,12 @@ export class AbmSimulation implements Simulation {
       volume[k] = s.volume[a];
       state[k] = s.state[a];
     }
+    const iw = s.internalWidth;
+    let internal: Float64Array | undefined;
+    if (iw > 0) {
+      internal = new Float64Array(n * iw);
+      for (let k = 0; k < n; k++) internal.set(s.internal.subarray(order[k] * iw, (order[k] + 1) * iw), k * iw);
+    }
     const m = w.mesh;
     const nV = m.nVoxels;
     return {
@@ -219,7 +241,7 @@ export class AbmSimulation implements Simulation {
       voxelSize: w.spatial.voxelSize,
       shape: { nx: m.nx, ny: m.ny, nz: m.nz },
       cellTypes: this.model.cellTypes.map((c) => ({ name: c.name, label: c.label })),
-      agents: { id, type, x, y, z, volume, state },
+      agents: internal === undefined ? { id, type, x, y, z, volume, state } : { id, type, x, y, z, volume, state, internal },
       substrates: this.model.substrates.map((sub, k) => ({ name: sub.name, unit: sub.unit, values: w.env.densities.slice(k * nV, (k + 1) * nV) })),
     };
   }

@@ -18,6 +18,12 @@ export interface AgentColumns {
   volume: Float64Array;
   /** 0 live, 1 apoptotic, 2 necrotic, shape [nAgents]. */
   state: Uint8Array;
+  /**
+   * Amount of each substrate inside each agent ([c]·um^3, the substrate's unit × um^3), flattened
+   * [nAgents][nSubstrates] (substrates in the order of `SpatialSnapshot.substrates`). Present only
+   * when the run tracks internalised substrates (engine option `trackInternalizedSubstrates`).
+   */
+  internal?: Float64Array;
 }
 
 /** The agent states, in the order of the `state` codes. */

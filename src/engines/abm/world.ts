@@ -9,10 +9,18 @@
  *   1. doses: boluses due by t_n raise every voxel; active infusions add rate·dt_diffusion;
  *   2. diffusion–decay of all substrates (src/pde `step`, Dirichlet faces from the substrates'
  *      `dirichlet_boundary`, on all faces of the active dimensions);
- *   3. secretion and uptake: every agent couples to the voxel holding its centre with
- *      `applyCellSourcesSinks`, in ascending id order (the local implicit updates do not commute);
- *      live agents with their current behaviour values, dead agents with uptake only, at 0.1 × the
- *      type's base uptake rate (PhysiCell);
+ *   3. secretion and uptake: every agent couples to the voxel holding its centre with the local
+ *      implicit update of src/pde `applyCellSourcesSinks`, in ascending id order (the updates of
+ *      agents sharing a voxel do not commute); live agents with their current behaviour values,
+ *      dead agents with uptake only, at 0.1 × the type's base uptake rate (PhysiCell). The
+ *      (agent, substrate) entries and their coefficients change only at mechanics and phenotype
+ *      steps, so they are gathered into a `CellSourceBatch` after any change of the store, of an
+ *      agent's secretion or of a volume (phenotype steps, phagocytosis), and only moved to the
+ *      agents' new voxels after the other mechanics steps; `applyCellSourceBatch` applies the
+ *      batch at every diffusion step, bit-identical to one `applyCellSourcesSinks` call per
+ *      entry (option `sourceCoupling: 'per-agent'` runs those
+ *      calls instead; tests compare the two). Code that writes the agents' arrays directly between
+ *      diffusion steps calls `invalidateSources()`;
  *   then, when a mechanics step ends at t_{n+1}: first the phenotype step if one ends there, then
  *   the mechanics step (PhysiCell's order).
  *
@@ -45,8 +53,9 @@
  *      the daughter copies the mother's behaviour values and motility and takes her type's volume
  *      (nichesim cell types have a fixed volume, the one the mean-field engine uses; growth
  *      through the cycle is not modelled, so volume is supplied, not conserved, at division; the
- *      mother keeps hers); then the influx agents (with their type's base behaviour values until
- *      the next phenotype step); then removals (swap-remove).
+ *      mother keeps hers; internalised substrates, when tracked, are split in half); then the
+ *      influx agents (with their type's base behaviour values until the next phenotype step); then
+ *      removals (swap-remove; a removed agent releases its internalised substrates into its voxel).
  *
  * Mechanics step (every dt_mechanics), in this order (PhysiCell's):
  *   a. neighbour grid and pair forces (mechanics.ts), contacts and pressure;
@@ -64,7 +73,7 @@
 import type { CompiledModel } from '../../compile/compile.js';
 import { Layout } from '../../compile/layout.js';
 import type { Spatial } from '../../model/model.js';
-import { applyCellSourcesSinks, computeGradient, createMesh, createMicroenvironment, type Face, type Mesh, type Microenvironment, step as diffusionStep, type SubstrateSpec } from '../../pde/index.js';
+import { applyCellSourceBatch, applyCellSourcesSinks, CellSourceBatch, computeGradient, createMesh, createMicroenvironment, type Face, type InternalisedAmounts, type Mesh, type Microenvironment, prepareCellSourcesSinks, relocateCellSourceBatch, step as diffusionStep, type SubstrateSpec } from '../../pde/index.js';
 import { CounterRng } from '../../random/index.js';
 import { evaluateResponse } from '../../vocabulary/responses.js';
 import { AgentStore, APOPTOTIC as APOPTOTIC_STATE, LIVE as LIVE_STATE, NECROTIC as NECROTIC_STATE } from './agents.js';
@@ -81,6 +90,8 @@ const ATTACK = ATTACK_KIND;
 const EAT_APOPTOTIC = EAT_APOPTOTIC_KIND;
 const EAT_NECROTIC = EAT_NECROTIC_KIND;
 const applySourcesSinks = applyCellSourcesSinks;
+const applyBatch = applyCellSourceBatch;
+const relocateBatch = relocateCellSourceBatch;
 
 /** Random streams (the purpose part of the generator's key). */
 export const STREAM = Object.freeze({
@@ -93,6 +104,33 @@ export const STREAM = Object.freeze({
   influxCount: 7,
   influx: 8,
 });
+
+/**
+ * Internalised substrates (BioFVM's `track_internalized_substrates_in_each_agent`, option
+ * `trackInternalizedSubstrates`, off by default as in the PhysiCell rules sample's settings): each
+ * agent holds an amount of every substrate (`AgentStore.internal`, [c]·um^3), and
+ *   - uptake (and a negative net export) moves amount from the voxel into the agent, secretion and
+ *     export move it out: the agent's amount changes by minus the voxel's change. The amount inside
+ *     never goes below 0: secretion synthesises substrate, so what an agent releases beyond its
+ *     contents is booked as synthesised (`World.synthesised`, per substrate) and its amount set to
+ *     0 (BioFVM does not clamp it). Hence Σ voxels + Σ agents − synthesised is conserved under
+ *     no decay and no flux, to round-off;
+ *   - a dividing agent splits its amounts in half between mother and daughter;
+ *   - a phagocyte takes up its prey's amounts × `fractionTransferredWhenIngested` (PhysiCell's
+ *     `fraction_transferred_when_ingested`, default 1 here); the rest is released into the prey's
+ *     voxel (PhysiCell drops it), so the total is conserved whatever the fraction;
+ *   - an agent removed after death (clearance) releases its amounts into its voxel (PhysiCell
+ *     releases `fraction_released_at_death` on lysis; here all of it, at removal);
+ *   - a transformation keeps them.
+ * Amounts released into a Dirichlet voxel are overwritten at the next diffusion step, as
+ * secretion into one is. There is no `intracellular <substrate>` signal: signals are laid out by
+ * the compiled model (src/compile/layout.ts), outside this engine. With the option off nothing is
+ * tracked or released and results are unchanged.
+ *
+ * Caution: for a consumed substrate (oxygen) the amount taken up over a cell's life is large, and
+ * releasing it into one voxel at clearance makes a spike; turn tracking on for substrates whose
+ * internal amount is meaningful (drugs, debris), not for metabolised ones.
+ */
 
 /**
  * Rate (1/min) at which an agent's volume relaxes to its type's volume after a phagocytosis or a
@@ -162,6 +200,16 @@ export interface WorldOptions {
   placeInitialAgents: boolean;
   /** Keep an event log (default false). */
   recordEvents: boolean;
+  /** Track the amount of each substrate inside each agent (default false; see the comment above VOLUME_RELAXATION_RATE). */
+  trackInternalizedSubstrates?: boolean;
+  /** Fraction of the prey's internal amounts a phagocyte takes up, in [0, 1] (default 1). */
+  fractionTransferredWhenIngested?: number;
+  /**
+   * How secretion and uptake are applied: 'batched' (default; entries gathered when the agents
+   * change, `applyCellSourceBatch` at every diffusion step) or 'per-agent' (one `applyCellSourcesSinks`
+   * call per agent and substrate at every diffusion step). Both give bit-identical results.
+   */
+  sourceCoupling?: 'batched' | 'per-agent';
 }
 
 export class World {
@@ -189,6 +237,12 @@ export class World {
   peakAgents = 0;
   /** Event log, when recorded. */
   readonly events: AbmEvent[] | null;
+  /** Whether internalised substrates are tracked (then `store.internal` holds them). */
+  readonly trackInternal: boolean;
+  /** Fraction of the prey's internal amounts a phagocyte takes up. */
+  readonly fractionIngested: number;
+  /** Per substrate, the amount synthesised by agents beyond their contents ([c]·um^3; tracked only). */
+  readonly synthesised: Float64Array;
 
   private readonly signals: Float64Array;
   private readonly vec = new Float64Array(3);
@@ -201,6 +255,24 @@ export class World {
   private decision = new Int32Array(0);
   private orderCopy = new Int32Array(0);
   private readonly lattice: VoxelLattice;
+  private readonly perAgentCoupling: boolean;
+  /** Secretion/uptake entries of the agents, gathered in ascending id order (see `secrete`). */
+  private readonly batch = new CellSourceBatch(64);
+  /** Whether the batch's entries and coefficients, and their voxels, are those of the agents now. */
+  private batchValid = false;
+  private batchVoxelsValid = false;
+  private batchVersion = -1;
+  /** Storage index of the agent of each batch entry. */
+  private gAgent = new Int32Array(64);
+  private gSub = new Int32Array(64);
+  private gVox = new Int32Array(64);
+  private gSlot = new Int32Array(64);
+  private gV = new Float64Array(64);
+  private gS = new Float64Array(64);
+  private gT = new Float64Array(64);
+  private gU = new Float64Array(64);
+  private gE = new Float64Array(64);
+  private internalBook: InternalisedAmounts | null = null;
 
   constructor(model: CompiledModel, options: WorldOptions) {
     this.model = model;
@@ -227,7 +299,13 @@ export class World {
     this.env = createMicroenvironment(this.mesh, specs);
     this.domain = { dims: sp.dims, xMin: 0, xMax: Lx, yMin: 0, yMax: Ly, zMin: 0, zMax: Lz, zMid: Lz / 2 };
     this.grid = new NeighbourGrid(this.domain);
-    this.store = new AgentStore(this.tables.behaviourWidth, this.tables.sourceWidth, 64);
+    this.trackInternal = options.trackInternalizedSubstrates ?? false;
+    const f = options.fractionTransferredWhenIngested ?? 1;
+    if (!(f >= 0 && f <= 1)) throw new RangeError(`fractionTransferredWhenIngested must be in [0, 1], got ${f}`);
+    this.fractionIngested = f;
+    this.perAgentCoupling = options.sourceCoupling === 'per-agent';
+    this.synthesised = new Float64Array(this.tables.nS);
+    this.store = new AgentStore(this.tables.behaviourWidth, this.tables.sourceWidth, 64, this.trackInternal ? this.tables.nS : 0);
     this.signals = new Float64Array(this.tables.nSig);
     this.infusion = new Float64Array(this.tables.nS);
     this.doses = doseEvents(model);
@@ -316,6 +394,7 @@ export class World {
     const q0 = t.sourceStart[type];
     const q1 = t.sourceStart[type + 1];
     const live = s.state[a] === LIVE;
+    this.batchValid = false;
     for (let q = q0; q < q1; q++) {
       const sub = t.sourceSubstrate[q];
       const i = a * W + (q - q0);
@@ -363,7 +442,18 @@ export class World {
         this.phenotypeStep();
       }
       this.mechanicsStep();
+      // Agents moved (their voxels); rates and volumes change only where batchValid is reset.
+      this.batchVoxelsValid = false;
     }
+  }
+
+  /**
+   * Marks the gathered secretion/uptake entries stale: call after writing agents' positions,
+   * voxels, volumes or secretion coefficients directly (World methods and the store's add,
+   * remove and permute do it themselves).
+   */
+  invalidateSources(): void {
+    this.batchValid = false;
   }
 
   private applyDoses(): void {
@@ -382,16 +472,93 @@ export class World {
     }
   }
 
-  /** Secretion and uptake of every agent into its voxel, in ascending id order. */
+  /** Secretion and uptake of every agent into its voxel, in ascending id order (see the module comment). */
   private secrete(): void {
+    if (this.store.sourceWidth === 0) return;
+    if (this.perAgentCoupling) {
+      this.secretePerAgent();
+      return;
+    }
+    const s = this.store;
+    if (!this.batchValid || this.batchVersion !== s.version) this.gatherSources();
+    else if (!this.batchVoxelsValid) {
+      relocateBatch(this.env, this.batch, this.gAgent, s.voxel);
+      this.batchVoxelsValid = true;
+    }
+    applyBatch(this.env, this.batch, this.internalBook);
+  }
+
+  /**
+   * Gathers the (agent, substrate) entries with a nonzero secretion, uptake or export, in
+   * ascending id order, into the batch (coefficients for dt_diffusion).
+   */
+  private gatherSources(): void {
+    const s = this.store;
+    const t = this.tables;
+    const order = s.idOrder();
+    const W = s.sourceWidth;
+    const nS = t.nS;
+    if (this.gSub.length < s.n * W) {
+      const c = Math.max(2 * this.gSub.length, s.n * W);
+      this.gSub = new Int32Array(c);
+      this.gAgent = new Int32Array(c);
+      this.gVox = new Int32Array(c);
+      this.gSlot = new Int32Array(c);
+      this.gV = new Float64Array(c);
+      this.gS = new Float64Array(c);
+      this.gT = new Float64Array(c);
+      this.gU = new Float64Array(c);
+      this.gE = new Float64Array(c);
+    }
+    const { gSub, gAgent, gVox, gSlot, gV, gS, gT, gU, gE } = this;
+    const { srcS, srcT, srcU, srcE, volume, voxel, type } = s;
+    const start = t.sourceStart;
+    const subs = t.sourceSubstrate;
+    let m = 0;
+    for (let k = 0, n = s.n; k < n; k++) {
+      const a = order[k];
+      const ty = type[a];
+      const q0 = start[ty];
+      const q1 = start[ty + 1];
+      if (q0 === q1) continue;
+      const row = a * W - q0;
+      for (let q = q0; q < q1; q++) {
+        const i = row + q;
+        const S = srcS[i];
+        const U = srcU[i];
+        const E = srcE[i];
+        if (S === 0 && U === 0 && E === 0) continue;
+        const sub = subs[q];
+        gSub[m] = sub;
+        gAgent[m] = a;
+        gVox[m] = voxel[a];
+        gSlot[m] = a * nS + sub;
+        gV[m] = volume[a];
+        gS[m] = S;
+        gT[m] = srcT[i];
+        gU[m] = U;
+        gE[m] = E;
+        m++;
+      }
+    }
+    prepareCellSourcesSinks(this.env, this.dtDiffusion, m, gSub, gVox, gV, gS, gT, gU, gE, this.batch);
+    this.internalBook = this.trackInternal ? { amounts: s.internal, slot: gSlot, synthesised: this.synthesised } : null;
+    this.batchValid = true;
+    this.batchVoxelsValid = true;
+    this.batchVersion = s.version;
+  }
+
+  /** The same as `secrete`, with one `applyCellSourcesSinks` call per entry (option sourceCoupling). */
+  private secretePerAgent(): void {
     const s = this.store;
     const t = this.tables;
     const env = this.env;
     const dt = this.dtDiffusion;
     const order = s.idOrder();
     const W = s.sourceWidth;
-    if (W === 0) return;
-    const { srcS, srcT, srcU, srcE, volume, voxel, type } = s;
+    const nS = t.nS;
+    const track = this.trackInternal;
+    const { srcS, srcT, srcU, srcE, volume, voxel, type, internal } = s;
     const start = t.sourceStart;
     const subs = t.sourceSubstrate;
     for (let k = 0, n = s.n; k < n; k++) {
@@ -409,9 +576,43 @@ export class World {
         const U = srcU[i];
         const E = srcE[i];
         if (S === 0 && U === 0 && E === 0) continue;
-        applySourcesSinks(env, subs[q], vox, V, S, srcT[i], U, E, dt);
+        const sub = subs[q];
+        const d = applySourcesSinks(env, sub, vox, V, S, srcT[i], U, E, dt);
+        if (track) {
+          const j = a * nS + sub;
+          const inside = internal[j] - d;
+          if (inside < 0) {
+            this.synthesised[sub] -= inside;
+            internal[j] = 0;
+          } else internal[j] = inside;
+        }
       }
     }
+  }
+
+  /** Releases the internal amounts of agent a into the voxel holding it (scaled by `fraction`) and zeroes them. */
+  private release(a: number, fraction: number): void {
+    const s = this.store;
+    const nS = s.internalWidth;
+    const nV = this.mesh.nVoxels;
+    const vv = this.mesh.voxelVolume;
+    const rho = this.env.densities;
+    const vox = s.voxel[a];
+    for (let k = 0; k < nS; k++) {
+      const amount = s.internal[a * nS + k] * fraction;
+      if (amount !== 0) rho[k * nV + vox] += amount / vv;
+      s.internal[a * nS + k] = 0;
+    }
+  }
+
+  /** Total amount of substrate k inside agents ([c]·um^3; 0 when not tracked). */
+  internalAmount(k: number): number {
+    const s = this.store;
+    const w = s.internalWidth;
+    if (w === 0) return 0;
+    let sum = 0;
+    for (let a = 0; a < s.n; a++) sum += s.internal[a * w + k];
+    return sum;
   }
 
   /** Largest interaction distance (um) among present agents and the cell types (for bin sizes). */
@@ -532,8 +733,9 @@ export class World {
    *      interaction), ties broken by predator id; a proposal is skipped when its predator is no
    *      longer present and live, or its target no longer present and in the required state (eaten
    *      or killed by an earlier proposal), so two predators never take the same prey;
-   *   3. phagocytosis removes the prey and adds its volume to the predator (volume is conserved);
-   *      an attack makes the target apoptotic;
+   *   3. phagocytosis removes the prey and adds its volume to the predator (volume is conserved)
+   *      and, when tracked, its internalised substrates (see `ingest`); an attack makes the target
+   *      apoptotic;
    *   4. eaten agents are removed from the store; contact lists are invalidated.
    */
   private interact(): void {
@@ -595,11 +797,39 @@ export class World {
         anyRemoved = true;
         this.log('phagocytosis', s.id[a], s.id[o], s.volume[o]);
         s.setVolume(a, s.volume[a] + s.volume[o]);
+        this.batchValid = false;
+        if (s.internalWidth > 0) this.ingest(a, o);
       }
     }
     if (anyRemoved) {
       for (let a = n - 1; a >= 0; a--) if (removed[a]) s.remove(a);
       c.valid = false;
+    }
+  }
+
+  /**
+   * The predator a takes up `fractionIngested` of the prey o's internal amounts; the rest goes to
+   * the prey's voxel; the prey's amounts are zeroed.
+   */
+  private ingest(a: number, o: number): void {
+    const s = this.store;
+    const nS = s.internalWidth;
+    const f = this.fractionIngested;
+    if (f !== 1) {
+      const rest = new Float64Array(nS);
+      for (let k = 0; k < nS; k++) {
+        const x = s.internal[o * nS + k];
+        const taken = x * f;
+        s.internal[a * nS + k] += taken;
+        rest[k] = x - taken;
+      }
+      for (let k = 0; k < nS; k++) s.internal[o * nS + k] = rest[k];
+      this.release(o, 1);
+      return;
+    }
+    for (let k = 0; k < nS; k++) {
+      s.internal[a * nS + k] += s.internal[o * nS + k];
+      s.internal[o * nS + k] = 0;
     }
   }
 
@@ -724,6 +954,7 @@ export class World {
       if (s.volume[a] !== target) {
         const v = target + (s.volume[a] - target) * relax;
         s.setVolume(a, Math.abs(v - target) < 1e-9 * target ? target : v);
+        this.batchValid = false;
       }
     }
     // b, c. contacts, pressure, rules; motility turns are re-scheduled with the new persistence times
@@ -854,7 +1085,10 @@ export class World {
     }
     if (removals.length > 0) {
       removals.sort((p, q) => q - p);
-      for (const a of removals) s.remove(a);
+      for (const a of removals) {
+        if (s.internalWidth > 0) this.release(a, 1);
+        s.remove(a);
+      }
     }
     if (parents.length > 0 || influx.length > 0 || removals.length > 0) this.contacts.valid = false;
   }
@@ -882,6 +1116,14 @@ export class World {
     s.mx[b] = s.mx[a];
     s.my[b] = s.my[a];
     s.mz[b] = s.mz[a];
+    const iw = s.internalWidth;
+    for (let k = 0; k < iw; k++) {
+      // Halves that add up to the mother's amount exactly.
+      const x = s.internal[a * iw + k];
+      const half = 0.5 * x;
+      s.internal[b * iw + k] = half;
+      s.internal[a * iw + k] = x - half;
+    }
     // Both restart the Adams–Bashforth history: the mother's previous velocity predates the jump.
     s.fresh[a] = 1;
     this.refreshSources(b);
