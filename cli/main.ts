@@ -7,7 +7,8 @@
  *   nichesim kb [--cell X] [--mediator Y] [--disease Z] [--format table|json|cytoscape|graphml] [--out FILE]
  *   nichesim sweep|sensitivity|cohort SPEC.yaml [--out DIR] [--workers N];  nichesim fit MODEL DATA.csv --params a,b
  *
- * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 70 internal error.
+ * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 3 a literature
+ * target failed (check-targets, compare --target), 70 internal error.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/atomic.js';
@@ -19,6 +20,7 @@ import { citationText, filterInteractions, KbError, toCytoscapeJson, toGraphML, 
 import { defaultModelPath, loadKnowledgeBase, loadModelFile } from '../src/io/load.js';
 import { runJob } from '../src/io/run.js';
 import { registerAnalysisCommands } from '../src/io/analysis/commands.js';
+import { loadModelOrScenario, registerScenarioCommands } from '../src/io/scenarios/index.js';
 import { runSbmlJob } from '../src/io/sbmlRun.js';
 import { exportSbml, SbmlError } from '../src/interop/sbml/index.js';
 import { OutputError } from '../src/io/atomic.js';
@@ -124,7 +126,7 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run a model (default: the built-in AML niche) and write timeseries.csv, summary.json, manifest.json and report.html')
-    .argument('[model]', 'model file (YAML, JSON, or SBML .xml); default models/aml-niche.yaml')
+    .argument('[model]', 'model or scenario file (YAML, JSON, or SBML .xml); default models/aml-niche.yaml')
     .option('--t-end <time>', "end time, e.g. 180d, '26 week' (default: the model's simulation.t_end)", parseTime)
     .option('--out <dir>', 'output folder', parseOutDir, 'nichesim-out')
     .option('--engine <name>', 'engine: ode (mean-field) or abm (agent-based, spatial)', 'ode')
@@ -145,7 +147,7 @@ export function buildProgram(): Command {
         return;
       }
       if (opts.timeUnit !== undefined) throw new UsageError('--time-unit applies to SBML models (.xml)');
-      const loaded = loadModelFile(path);
+      const loaded = loadModelOrScenario(path);
       const kb = loadKnowledgeBase();
       const parameters = parseOverrides(loaded.model, opts.set);
       const progress = progressBar(!!opts.quiet);
@@ -184,7 +186,7 @@ export function buildProgram(): Command {
       let bad = 0;
       for (const file of files) {
         try {
-          const loaded = loadModelFile(file);
+          const loaded = loadModelOrScenario(file);
           const problems = checkEvidence(loaded.model, kb, file);
           if (problems.length > 0) throw new ModelError(problems);
           compileModel(loaded.model);
@@ -205,7 +207,7 @@ export function buildProgram(): Command {
     .description('print every rule of a model as an English sentence with its citations')
     .argument('<file>', 'model file')
     .action((file: string) => {
-      const loaded = loadModelFile(file);
+      const loaded = loadModelOrScenario(file);
       const kb = loadKnowledgeBase();
       const compiled = compileModel(loaded.model);
       if (loaded.model.rules.length === 0) process.stdout.write(`${file}: the model has no rules\n`);
@@ -269,13 +271,14 @@ export function buildProgram(): Command {
     .option('--out <file>', 'output file (default: the model name with .xml)')
     .option('--set <name=value>', 'override a parameter before export (repeatable)', collect, [] as string[])
     .action((file: string, opts: { out?: string; set: string[] }) => {
-      const loaded = loadModelFile(file);
+      const loaded = loadModelOrScenario(file);
       const overrides = parseOverrides(loaded.model, opts.set);
       const out = opts.out ?? `${loaded.model.name}.xml`;
       writeFileAtomic(out, exportSbml(loaded.model, overrides));
       process.stdout.write(`wrote ${out} (time in minutes, cells and concentrations as in the model)\n`);
     });
 
+  registerScenarioCommands(program);
   registerAnalysisCommands(program);
   return program;
 }

@@ -76,7 +76,11 @@ export function mergeLocated(parent: LocatedDocument, parentFile: string, child:
       const r = route(path);
       return r.inChild ? child.locate(r.path, key) : parent.locate(r.path, key);
     },
-    fileAt: (path) => (route(path).inChild ? childFile : parentFile),
+    fileAt: (path) => {
+      const r = route(path);
+      // The parent may itself merge several files (extends chains): ask it where its part came from.
+      return r.inChild ? (child.fileAt?.(r.path) ?? childFile) : (parent.fileAt?.(r.path) ?? parentFile);
+    },
   };
 }
 

@@ -157,7 +157,9 @@ class OdeSimulation implements Simulation {
         // Breakpoints up to and including tOut: integrate exactly to each, apply it, restart.
         while (this.status === 'ok' && this.nextEvent < this.events.length && this.events[this.nextEvent].t <= tOut) {
           const te = this.events[this.nextEvent].t;
-          if (te > this.integrator.t) this.check(this.integrator.stopAt(te, this.y));
+          // Always land exactly on the event: stopAt redoes a step that overshot it (taken for
+          // an earlier output row), so nothing between that row and the event is lost.
+          this.check(this.integrator.stopAt(te, this.y));
           if (this.status !== 'ok') break;
           this.applyEventsAt(te);
           this.integrator.reset(te, this.y);
