@@ -7,6 +7,7 @@
  *
  * Every dt_diffusion (step n → n+1, time t_n = n·dt_diffusion):
  *   1. doses: boluses due by t_n raise every voxel; active infusions add rate·dt_diffusion;
+ *      drugs with plasma PK pull every voxel towards F·C_p(t) at their vascular exchange rate;
  *   2. diffusion–decay of all substrates (src/pde `step`, Dirichlet faces from the substrates'
  *      `dirichlet_boundary`, on all faces of the active dimensions);
  *   3. secretion and uptake: every agent couples to the voxel holding its centre with the local
@@ -75,6 +76,7 @@ import { Layout } from '../../compile/layout.js';
 import type { Spatial } from '../../model/model.js';
 import { applyCellSourceBatch, applyCellSourcesSinks, CellSourceBatch, computeGradient, createMesh, createMicroenvironment, type Face, type InternalisedAmounts, type Mesh, type Microenvironment, prepareCellSourcesSinks, relocateCellSourceBatch, step as diffusionStep, type SubstrateSpec } from '../../pde/index.js';
 import { CounterRng } from '../../random/index.js';
+import { concentration as pkConcentration } from '../../pk/pk.js';
 import { evaluateResponse } from '../../vocabulary/responses.js';
 import { AgentStore, APOPTOTIC as APOPTOTIC_STATE, LIVE as LIVE_STATE, NECROTIC as NECROTIC_STATE } from './agents.js';
 import { advancePositions, clamp, ContactLists, type Domain, forcePass, interactionReach, type MechanicsParameters, NeighbourGrid, SIMPLE_PRESSURE_SCALE, voxelAt, type VoxelLattice } from './mechanics.js';
@@ -469,6 +471,17 @@ export class World {
     for (let k = 0; k < this.infusion.length; k++) {
       const add = this.infusion[k] * this.dtDiffusion;
       if (add > 0) for (let v = k * nV, end = v + nV; v < end; v++) rho[v] += add;
+    }
+    // Drugs given to the patient: every voxel exchanges with plasma (the marrow is vascularised
+    // throughout), dρ/dt = k_v (F·C_p(t) - ρ), integrated exactly over the step with C_p held at
+    // its value at the start of the step. The mean-field engine uses the same term.
+    const pks = this.model.pharmacokinetics;
+    for (let i = 0; i < pks.length; i++) {
+      const p = pks[i];
+      const k = this.model.layout.substrate(p.substrate);
+      const target = p.factor * pkConcentration(p, p.administrations, t);
+      const f = -Math.expm1(-p.exchange * this.dtDiffusion);
+      for (let v = k * nV, end = v + nV; v < end; v++) rho[v] += (target - rho[v]) * f;
     }
   }
 
