@@ -11,15 +11,13 @@
  *   both directions.
  */
 
-import { Dopri5Stepper } from './dopri5.js';
-import { NONSTIFF_COUNT, Rodas4Stepper } from './rodas4.js';
+import { newStats, SwitchingSteppers } from './switching.js';
 import type {
   Integrator,
   IntegratorOptions,
   IntegratorStats,
   IntegratorStatus,
   OdeMethod,
-  OdeStepper,
   OdeSystem,
   ResolvedIntegratorOptions,
 } from './types.js';
@@ -153,60 +151,17 @@ function checkTime(name: string, t: number): void {
   }
 }
 
-class IntegratorImpl implements Integrator {
+class IntegratorImpl extends SwitchingSteppers implements Integrator {
   private readonly n: number;
-  private readonly opts: ResolvedIntegratorOptions;
-  private readonly counters: IntegratorStats = {
-    rhsEvaluations: 0,
-    jacobianEvaluations: 0,
-    luDecompositions: 0,
-    acceptedSteps: 0,
-    rejectedSteps: 0,
-    methodSwitches: 0,
-  };
-  private readonly auto: boolean;
-  private dopri: Dopri5Stepper | null = null;
-  private rodas: Rodas4Stepper | null = null;
-  /** Stepper used for the next step. */
-  private active: OdeStepper;
-  /** Stepper that produced the last accepted step (owner of the dense output). */
-  private interp: OdeStepper;
   private lastOut: number;
   private stickyStatus: IntegratorStatus = 'ok';
   private failureRecord: IntegrationFailure | null = null;
 
-  constructor(
-    method: OdeMethod,
-    private readonly system: OdeSystem,
-    t0: number,
-    y0: Float64Array,
-    options: IntegratorOptions | undefined,
-  ) {
+  constructor(method: OdeMethod, system: OdeSystem, t0: number, y0: Float64Array, options: IntegratorOptions | undefined) {
+    const opts = resolveOptions(system.n, options);
+    super(method, system, opts, newStats(), method === 'auto' && opts.fixedStep === 0, t0, y0);
     this.n = system.n;
-    this.opts = resolveOptions(system.n, options);
-    this.auto = method === 'auto' && this.opts.fixedStep === 0;
     this.lastOut = t0;
-    if (method === 'rodas4') {
-      this.active = this.getRodas(t0, y0);
-    } else {
-      const d = this.getDopri(t0, y0);
-      d.detectStiffness = this.auto;
-      this.active = d;
-    }
-    this.interp = this.active;
-  }
-
-  private getDopri(t: number, y: Float64Array): Dopri5Stepper {
-    if (!this.dopri) this.dopri = new Dopri5Stepper(this.system, this.opts, this.counters, t, y);
-    return this.dopri;
-  }
-
-  private getRodas(t: number, y: Float64Array): Rodas4Stepper {
-    if (!this.rodas) {
-      this.rodas = new Rodas4Stepper(this.system, this.opts, this.counters, t, y);
-      this.rodas.detectNonStiffness = this.auto;
-    }
-    return this.rodas;
   }
 
   get t(): number {
@@ -223,23 +178,6 @@ class IntegratorImpl implements Integrator {
 
   get failure(): IntegrationFailure | null {
     return this.failureRecord;
-  }
-
-  /** After an accepted step in 'auto' mode: switch method when the detectors say so. */
-  private maybeSwitch(): void {
-    const cur = this.active;
-    if (cur === this.dopri && this.dopri.isStiff) {
-      const r = this.getRodas(cur.t, cur.y);
-      r.restart(cur.t, cur.y, cur.h);
-      this.active = r;
-      this.counters.methodSwitches++;
-    } else if (cur === this.rodas && this.rodas.nonStiffCount >= NONSTIFF_COUNT) {
-      const d = this.getDopri(cur.t, cur.y);
-      d.restart(cur.t, cur.y, cur.h);
-      d.detectStiffness = true;
-      this.active = d;
-      this.counters.methodSwitches++;
-    }
   }
 
   private fail(status: IntegratorStatus, message: string): IntegratorStatus {
