@@ -11,6 +11,7 @@
  *   controller, beta = 0.04), IV.2 "Stiffness detection" (h·λ estimate, Hairer threshold 3.25; see STIFF_HLAMBDA).
  */
 
+import { acceptStep } from './stepTiming.js';
 import { allFinite, weightedRmsNorm } from './linalg.js';
 import type {
   IntegratorStats,
@@ -175,19 +176,28 @@ export class Dopri5Stepper implements OdeStepper {
   stiffCount = 0;
   private nonStiffCount = 0;
 
-  private tCur: number;
-  private tPrev: number;
-  private hNext = 0;
-  private hUsed = 0;
-  private hPreClip = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  tCur: number;
+  /** @internal step timing (see stepTiming.ts) */
+  tPrev: number;
+  /** @internal step timing (see stepTiming.ts) */
+  hNext = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  hUsed = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  hPreClip = 0;
   private facOld = 1e-4;
   private facOldPrev = 1e-4;
-  private rejectFlag = false;
+  /** @internal step timing (see stepTiming.ts) */
+  rejectFlag = false;
   private lastRejectNonFinite = false;
   private needInit = true;
-  private canRewind = false;
-  private fixedBase: number;
-  private fixedCount = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  canRewind = false;
+  /** @internal step timing (see stepTiming.ts) */
+  fixedBase: number;
+  /** @internal step timing (see stepTiming.ts) */
+  fixedCount = 0;
   private message = '';
 
   private yCur: Float64Array;
@@ -476,26 +486,7 @@ export class Dopri5Stepper implements OdeStepper {
       this.k1 = k7;
       this.k7 = k1;
 
-      this.tPrev = t;
-      this.hUsed = h;
-      this.canRewind = true;
-      if (fixed) {
-        if (clipped) {
-          this.tCur = tClip;
-          this.fixedBase = tClip;
-          this.fixedCount = 0;
-        } else {
-          this.fixedCount++;
-          this.tCur = this.fixedBase + this.fixedCount * opts.fixedStep;
-        }
-        return 'accepted';
-      }
-      this.tCur = tph;
-      if (hNew > opts.hmax) hNew = opts.hmax;
-      if (this.rejectFlag) hNew = Math.min(hNew, h);
-      if (clipped) hNew = Math.max(hNew, Math.min(this.hPreClip, opts.hmax));
-      this.rejectFlag = false;
-      this.hNext = hNew;
+      acceptStep(this, opts, t, h, tph, hNew, clipped, tClip);
       return 'accepted';
     }
 

@@ -14,6 +14,7 @@
  *   δ_j = sqrt(uround · max(1e-5, |y_j|)) (as in Hairer's RADAU5/RODAS drivers).
  */
 
+import { acceptStep } from './stepTiming.js';
 import { UROUND, initialStepSize } from './dopri5.js';
 import { allFinite, luFactor, luSolve, matrixInfNorm, weightedRmsNorm } from './linalg.js';
 import type {
@@ -103,23 +104,32 @@ export class Rodas4Stepper implements OdeStepper {
   nonStiffCount = 0;
 
   private readonly n: number;
-  private tCur: number;
-  private tPrev: number;
-  private hNext = 0;
-  private hUsed = 0;
-  private hPreClip = 0;
-  private rejectFlag = false;
+  /** @internal step timing (see stepTiming.ts) */
+  tCur: number;
+  /** @internal step timing (see stepTiming.ts) */
+  tPrev: number;
+  /** @internal step timing (see stepTiming.ts) */
+  hNext = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  hUsed = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  hPreClip = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  rejectFlag = false;
   private lastRejectNonFinite = false;
   private needInit = true;
   private stateFresh = true; // f, J, df/dt must be (re)computed at the current state
-  private canRewind = false;
+  /** @internal step timing (see stepTiming.ts) */
+  canRewind = false;
   private haveAccepted = false;
   private hAcc = 0;
   private errAcc = 0;
   private jacNorm = 0;
   private singularCount = 0;
-  private fixedBase: number;
-  private fixedCount = 0;
+  /** @internal step timing (see stepTiming.ts) */
+  fixedBase: number;
+  /** @internal step timing (see stepTiming.ts) */
+  fixedCount = 0;
   private message = '';
 
   private yCur: Float64Array;
@@ -493,27 +503,8 @@ export class Rodas4Stepper implements OdeStepper {
       }
       this.yCur = ynew;
       this.ynew = y;
-      this.tPrev = t;
-      this.hUsed = h;
-      this.canRewind = true;
       this.stateFresh = true;
-      if (fixed) {
-        if (clipped) {
-          this.tCur = tClip;
-          this.fixedBase = tClip;
-          this.fixedCount = 0;
-        } else {
-          this.fixedCount++;
-          this.tCur = this.fixedBase + this.fixedCount * opts.fixedStep;
-        }
-        return 'accepted';
-      }
-      this.tCur = tEnd;
-      if (hNew > opts.hmax) hNew = opts.hmax;
-      if (this.rejectFlag) hNew = Math.min(hNew, h);
-      if (clipped) hNew = Math.max(hNew, Math.min(this.hPreClip, opts.hmax));
-      this.rejectFlag = false;
-      this.hNext = hNew;
+      acceptStep(this, opts, t, h, tEnd, hNew, clipped, tClip);
       return 'accepted';
     }
 
