@@ -53,6 +53,10 @@ export function outputTimes(tEnd: number, interval: number): Float64Array {
   }
   const times: number[] = [];
   for (let k = 0; k <= n; k++) times.push(k * interval);
-  if (tEnd - times[times.length - 1] > 1e-9 * tEnd) times.push(tEnd);
+  // k·Δ may land a rounding error past tEnd (200 × 0.30000000000000004 = 60.00000000000001):
+  // a last time within 1e-9·tEnd of tEnd is tEnd itself, so the run's final row is never lost.
+  const last = times.length - 1;
+  if (Math.abs(tEnd - times[last]) <= 1e-9 * tEnd) times[last] = tEnd;
+  else if (tEnd - times[last] > 1e-9 * tEnd) times.push(tEnd);
   return Float64Array.from(times);
 }

@@ -74,6 +74,17 @@ describe('output grid and stepping', () => {
     expect(() => outputTimes(0, 1)).toThrow(/t_end must be a positive/);
     expect(() => outputTimes(10, -1)).toThrow(/output interval must be a positive/);
   });
+  it('the last output time is exactly t_end when k·interval rounds past it (the final row is kept)', () => {
+    const interval = 0.1 + 0.2; // 0.30000000000000004
+    expect(200 * interval).toBeGreaterThan(60);
+    const times = outputTimes(60, interval);
+    expect(times.length).toBe(201);
+    expect(times[200]).toBe(60);
+    const r = simulate(aml, { tEnd: 60, outputInterval: interval });
+    expect(r.times.length).toBe(201);
+    expect(r.times[200]).toBe(60);
+    expect(Number.isFinite(r.series[r.columns[0].name][200])).toBe(true);
+  });
   it('advancing in chunks gives bit-identical rows to one call', () => {
     const compiled = compileModel(aml);
     const one = odeEngine.init(compiled, {});
