@@ -55,6 +55,17 @@ export interface CompiledCellType {
   responses: BehaviourResponse[];
   /** For each response, whether all its rules apply to dead cells (ABM). */
   appliesToDead: boolean[];
+  /**
+   * Attack damage (spatial engine; PhysiCell's attack_damage_rate, 1/min, and attack_duration,
+   * min): null when the type gives no attack_damage_rate, and its attacks kill their target (make
+   * it apoptotic); else one successful attack adds `attackDamage` = rate × duration
+   * (dimensionless) to the target's damage and does not kill it.
+   */
+  attackDamageRate: number | null;
+  attackDuration: number | null;
+  attackDamage: number | null;
+  /** Rate at which an agent's damage decays (1/min; PhysiCell damage_repair_rate). */
+  damageRepairRate: number;
 }
 
 export interface CompiledSubstrate {
@@ -199,6 +210,7 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
         problems.push(`${where}: says 'decreases' but its saturation value ${show(saturation)} is above the base value ${show(b0)}; use 'increases' or lower the saturation value`);
       }
       if (isSpatialOnly(r.behaviour)) notes.push(`${where}: ${behaviourKey(r.behaviour)} acts only in the spatial engine`);
+      if (r.signal.kind === 'damage') notes.push(`${where}: the signal damage acts only in the spatial engine (the mean-field engine has no per-cell damage and reads 0)`);
       const g = groups.get(b) ?? { rules: [], dead: true, key: behaviourKey(r.behaviour) };
       g.rules.push({ signal: layout.signalIndex(r.signal), direction: r.direction, saturation, halfMax, hillPower });
       g.dead = g.dead && r.appliesToDead;
@@ -206,6 +218,13 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
     });
     const order = [...groups.keys()].sort((a, b) => a - b);
     const volume = val(c.volume, `${at}.volume`);
+    const attackDamageRate = c.attackDamageRate === null ? null : val(c.attackDamageRate, `${at}.attack_damage_rate`);
+    const attackDuration = c.attackDuration === null ? null : val(c.attackDuration, `${at}.attack_duration`);
+    if (attackDuration !== null && !(attackDuration > 0)) problems.push(`${at}.attack_duration must be > 0, got ${attackDuration}`);
+    const attackDamage = attackDamageRate === null ? null : attackDamageRate * (attackDuration ?? 0);
+    if (attackDamageRate !== null && model.cellTypes.some((_, j) => base[layout.attack(j)] !== 0 || groups.has(layout.attack(j)))) {
+      notes.push(`${at}.attack_damage_rate: attack damage acts only in the spatial engine; in the mean-field engine an attack by ${c.name} still removes its target at the attack rate (as if every attack killed)`);
+    }
     return {
       name: c.name,
       label: c.label,
@@ -218,6 +237,10 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
       base,
       responses: order.map((b) => buildResponse(b, groups.get(b)!.rules)),
       appliesToDead: order.map((b) => groups.get(b)!.dead),
+      attackDamageRate,
+      attackDuration,
+      attackDamage,
+      damageRepairRate: val(c.damageRepairRate, `${at}.damage_repair_rate`),
     };
   });
   for (const ct of cellTypes) {

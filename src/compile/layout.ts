@@ -13,7 +13,8 @@
  * Signal vector seen by a cell (length nSignals):
  *   0..nS-1 substrate concentrations (substrate units), nS..nS+nT-1 contact with type t
  *   (neighbour count), then contact with live cell, contact with dead cell, pressure (-),
- *   volume (um^3), time (min), dead (0/1).
+ *   volume (um^3), time (min), dead (0/1), apoptotic (0/1), necrotic (0/1), damage (-; the
+ *   agent's accumulated attack damage, see world.ts; 0 in the mean-field engine).
  */
 import type { BehaviourRef } from '../vocabulary/behaviours.js';
 import type { SignalRef } from '../vocabulary/signals.js';
@@ -32,7 +33,7 @@ export class Layout {
     this.substrateIndex = new Map(substrates.map((s, i) => [s, i]));
     this.cellTypeIndex = new Map(cellTypes.map((c, i) => [c, i]));
     this.nBehaviours = 7 + 5 * this.nSubstrates + 3 * this.nCellTypes + 2;
-    this.nSignals = this.nSubstrates + this.nCellTypes + 6;
+    this.nSignals = this.nSubstrates + this.nCellTypes + 9;
   }
 
   static readonly CYCLE_ENTRY = 0;
@@ -62,6 +63,9 @@ export class Layout {
   get signalVolume(): number { return this.nSubstrates + this.nCellTypes + 3; }
   get signalTime(): number { return this.nSubstrates + this.nCellTypes + 4; }
   get signalDead(): number { return this.nSubstrates + this.nCellTypes + 5; }
+  get signalApoptotic(): number { return this.nSubstrates + this.nCellTypes + 6; }
+  get signalNecrotic(): number { return this.nSubstrates + this.nCellTypes + 7; }
+  get signalDamage(): number { return this.nSubstrates + this.nCellTypes + 8; }
 
   substrate(name: string): number {
     const i = this.substrateIndex.get(name);
@@ -108,6 +112,9 @@ export class Layout {
       case 'volume': return this.signalVolume;
       case 'time': return this.signalTime;
       case 'dead': return this.signalDead;
+      case 'apoptotic': return this.signalApoptotic;
+      case 'necrotic': return this.signalNecrotic;
+      case 'damage': return this.signalDamage;
     }
   }
 }

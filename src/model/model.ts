@@ -65,8 +65,18 @@ export interface CellType {
   /** Rate of transformation to another cell type, keyed by target name (1/min). */
   transformation: Record<string, Value>;
   phagocytosis: { apoptotic: Value; necrotic: Value; live: Record<string, Value> };
-  /** Attack (killing) rate keyed by target cell type (1/min). */
+  /** Attack rate keyed by target cell type (1/min); an attack kills, unless attackDamageRate is set. */
   attack: Record<string, Value>;
+  /**
+   * Damage this type's attacks deliver per minute (1/min; damage is dimensionless), or null: its
+   * attacks kill their target. When set, an attack adds attackDamageRate × attackDuration to the
+   * target's damage instead (spatial engine; PhysiCell attack_damage_rate).
+   */
+  attackDamageRate: Value | null;
+  /** Mean duration of one attack (min; PhysiCell attack_duration), or null; set whenever attackDamageRate is. */
+  attackDuration: Value | null;
+  /** Rate at which the cell's damage decays (1/min; PhysiCell damage_repair_rate), default 0. */
+  damageRepairRate: Value;
   source: string;
 }
 
@@ -128,6 +138,11 @@ export interface Spatial {
   dtMechanics: number;
   dtPhenotype: number;
   snapshotInterval: number;
+  /**
+   * Initial cell positions file as written (relative to the model file; read by the I/O layer,
+   * the core reads no files). The agent-based engine then starts from exactly those cells.
+   */
+  initialCells?: string;
 }
 
 /**

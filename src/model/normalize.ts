@@ -279,6 +279,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     dtMechanics: literal(sp.dt_mechanics, F.time, ['spatial', 'dt_mechanics']),
     dtPhenotype: literal(sp.dt_phenotype, F.time, ['spatial', 'dt_phenotype']),
     snapshotInterval: literal(sp.snapshot_interval, F.time, ['spatial', 'snapshot_interval']),
+    ...('initial_cells' in sp && sp.initial_cells !== undefined ? { initialCells: sp.initial_cells } : {}),
   };
   if (spatial.dtDiffusion > spatial.dtMechanics || spatial.dtMechanics > spatial.dtPhenotype) {
     err(['spatial'], `time steps must satisfy dt_diffusion <= dt_mechanics <= dt_phenotype (got ${spatial.dtDiffusion}, ${spatial.dtMechanics}, ${spatial.dtPhenotype} min)`, 'PhysiCell defaults are 0.01, 0.1 and 6 min');
@@ -400,8 +401,17 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
         live: perType(c.phagocytosis?.live ?? {}, [...path, 'phagocytosis', 'live'], true),
       },
       attack: perType(c.attack, [...path, 'attack'], true),
+      attackDamageRate: c.attack_damage_rate === undefined ? null : value(c.attack_damage_rate, F.rate, [...path, 'attack_damage_rate']),
+      attackDuration: c.attack_duration === undefined ? null : value(c.attack_duration, F.time, [...path, 'attack_duration']),
+      damageRepairRate: value(c.damage_repair_rate, F.rate, [...path, 'damage_repair_rate']),
       source: c.source ?? '',
     });
+    if (c.attack_damage_rate !== undefined && c.attack_duration === undefined) {
+      err([...path, 'attack_damage_rate'], 'attack_damage_rate needs attack_duration (an attack adds attack_damage_rate x attack_duration to its target\'s damage)', "add attack_duration: e.g. '30 min' (PhysiCell's default), or remove attack_damage_rate so that attacks kill");
+    }
+    if (c.attack_duration !== undefined && c.attack_damage_rate === undefined) {
+      warn([...path, 'attack_duration'], 'attack_duration has no effect without attack_damage_rate (without it an attack kills its target at once)', "add attack_damage_rate: e.g. '1 1/min', or remove attack_duration");
+    }
     const bias = c.motility?.migration_bias;
     if (typeof bias === 'number' && bias > 1) err([...path, 'motility', 'migration_bias'], `migration bias must lie in [0, 1], got ${bias}`, 'use a value between 0 and 1');
   }

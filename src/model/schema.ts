@@ -71,7 +71,10 @@ export const CellTypeInput = z.strictObject({
   motility: MotilityInput.optional(),
   transformation: z.record(Name, QuantityInput).default({}).describe('Rate of transformation to another cell type (1/min).'),
   phagocytosis: PhagocytosisInput.optional(),
-  attack: z.record(Name, QuantityInput).default({}).describe('Rate of killing attacks on live cells of a type (1/min).'),
+  attack: z.record(Name, QuantityInput).default({}).describe('Rate of attacks on live cells of a type (1/min). An attack kills its target, unless the type gives attack_damage_rate: then it adds damage.'),
+  attack_damage_rate: QuantityInput.optional().describe("Damage this type's attacks deliver per minute (1/min; damage is dimensionless; PhysiCell attack_damage_rate). When given, a successful attack adds attack_damage_rate x attack_duration to the target's damage and does not kill it (a rule such as 'damage increases apoptosis' does); when absent, an attack kills its target at once. Spatial engine only."),
+  attack_duration: QuantityInput.optional().describe('Mean duration of one attack (min; PhysiCell attack_duration). Required with attack_damage_rate, unused without it.'),
+  damage_repair_rate: QuantityInput.default(0).describe("Rate at which this type's damage decays (1/min; PhysiCell damage_repair_rate): damage x exp(-rate x dt) every phenotype step."),
   source: z.string().optional().describe('Where the cell parameters come from.'),
 });
 
@@ -159,6 +162,7 @@ export const SpatialInput = z.strictObject({
   dt_mechanics: QuantityInput.default('0.1 min').describe('Time step of motion and contact interactions (min); PhysiCell default 0.1 min.'),
   dt_phenotype: QuantityInput.default('6 min').describe('Time step of rules, cycle, death and transformation (min); PhysiCell default 6 min.'),
   snapshot_interval: QuantityInput.default('1 day').describe('Time between saved agent and substrate snapshots (min).'),
+  initial_cells: z.string().min(1).optional().describe('CSV of initial cell positions (header x,y,z,type; um; PhysiCell cells.csv form), relative to the model file. When given, the agent-based engine starts from exactly these cells instead of placing initial_number cells of each type at random.'),
 });
 
 export const NicheInput = z.strictObject({

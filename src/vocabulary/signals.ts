@@ -12,7 +12,10 @@ export type SignalRef =
   | { kind: 'pressure' }
   | { kind: 'volume' }
   | { kind: 'time' }
-  | { kind: 'dead' };
+  | { kind: 'dead' }
+  | { kind: 'apoptotic' }
+  | { kind: 'necrotic' }
+  | { kind: 'damage' };
 
 /** Words that may not be used as names of substrates, cell types or parameters. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
@@ -26,7 +29,12 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
  * Resolves a signal name ("IL-10" style names are not allowed; names are identifiers).
  * Accepted: `<substrate>`, `contact with <cell type>`, `contact with cell type <cell type>`,
  * `contact with live cell`, `contact with dead cell`, `pressure`, `volume`, `time`
- * (= `current time`, `global time`), `dead`.
+ * (= `current time`, `global time`), `dead`, `apoptotic`, `necrotic` (1 for a cell in that
+ * state, else 0; read by rules that apply to dead cells, PhysiCell's applies-to-dead column),
+ * `damage` (the cell's accumulated attack damage, dimensionless, PhysiCell's `damage`: it grows by
+ * attack_damage_rate × attack_duration with every successful attack of a type that gives
+ * attack_damage_rate and decays at the cell's damage_repair_rate; only the spatial engine tracks
+ * it, the mean-field engine reads 0).
  * @returns the signal, or null when the name is not known.
  */
 export function resolveSignal(text: string, substrates: readonly string[], cellTypes: readonly string[]): SignalRef | null {
@@ -37,6 +45,9 @@ export function resolveSignal(text: string, substrates: readonly string[], cellT
   if (lower === 'volume') return { kind: 'volume' };
   if (lower === 'time' || lower === 'current time' || lower === 'global time') return { kind: 'time' };
   if (lower === 'dead') return { kind: 'dead' };
+  if (lower === 'apoptotic') return { kind: 'apoptotic' };
+  if (lower === 'necrotic') return { kind: 'necrotic' };
+  if (lower === 'damage') return { kind: 'damage' };
   if (lower === 'contact with live cell') return { kind: 'contact with live cell' };
   if (lower === 'contact with dead cell') return { kind: 'contact with dead cell' };
   const m = /^contact with (?:cell type )?(.+)$/i.exec(s);
@@ -67,5 +78,8 @@ export function listSignals(substrates: readonly string[], cellTypes: readonly s
     'volume',
     'time',
     'dead',
+    'apoptotic',
+    'necrotic',
+    'damage',
   ];
 }

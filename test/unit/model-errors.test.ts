@@ -790,7 +790,7 @@ describe('JSON models and fixture files', () => {
   it('an unknown signal and an unknown behaviour: hints list the close names first', () => {
     const f = fixture('rule-names.yaml');
     expect(diagnosticsOf(() => loadModelFile(f)).map(formatDiagnostic)).toEqual([
-      `${f}:12:13: error: rules[0].signal: unknown signal 'TNF-alpha'` + fix("use one of: 'TNF', 'dead', 'IL10', 'time', 'volume', 'pressure', …"),
+      `${f}:12:13: error: rules[0].signal: unknown signal 'TNF-alpha'` + fix("use one of: 'TNF', 'damage', 'dead', 'IL10', 'necrotic', 'time', …"),
       `${f}:22:16: error: rules[1].behaviour: unknown behaviour 'IL-10 secretion'` +
         fix("use one of: 'IL10 secretion', 'TNF secretion', 'IL10 secretion target', 'IL10 export', 'IL10 uptake', 'necrosis', …"),
     ]);
@@ -804,7 +804,7 @@ describe('JSON models and fixture files', () => {
       `${f}:10:16: error: cell_types.MSC.apoptosis: expected ${RATE} of 0 or more, got '-0.01 1/day'` + NEGATIVE_FIX,
       `${f}:11:31: error: cell_types.MSC.apoptotic_clearance_time: expected a time (e.g. '48 h') greater than 0, got 0` + POSITIVE_FIX,
       `${f}:13:7: error: cell_types.MSC.secretion.PGE2: unknown substrate 'PGE2'` + fix('define it under substrates (known: TNF)'),
-      `${f}:16:13: error: rules[0].signal: unknown signal 'TNFa'` + fix("use one of: 'TNF', 'time', 'dead', 'volume', 'pressure', 'contact with MSC', …"),
+      `${f}:16:13: error: rules[0].signal: unknown signal 'TNFa'` + fix("use one of: 'TNF', 'time', 'dead', 'damage', 'volume', 'apoptotic', …"),
     ]);
   });
   it('several errors of form (unknown keys, enum, missing field) are all reported in one ModelError', () => {

@@ -10,7 +10,8 @@
  * it (summation orders, the order of daughters and removals) goes through {@link AgentStore.idOrder},
  * the present agents' indices in ascending id order.
  *
- * Units: positions and radii in um, velocities in um/min, volumes in um^3, times in min.
+ * Units: positions and radii in um, velocities in um/min, volumes in um^3, times in min, damage
+ * dimensionless.
  */
 
 /** Agent states, the codes of `SpatialSnapshot.agents.state`. */
@@ -77,6 +78,12 @@ export class AgentStore {
   /** Voxel holding the agent's centre (flat mesh index), [n]. */
   voxel: Int32Array;
   /**
+   * Accumulated attack damage (dimensionless, PhysiCell's `cell_integrity.damage`), [n]: 0 for a
+   * new agent, raised by attacks of types with an attack damage rate, decayed at the type's
+   * damage repair rate (see World); kept by both cells at division and through a transformation.
+   */
+  damage: Float64Array;
+  /**
    * Evaluated behaviour values of the behaviours that carry rules, [n × behaviourWidth]: slot r of
    * agent a is the value of its type's r-th rule response (see AbmTables.responseSlot).
    */
@@ -135,6 +142,7 @@ export class AgentStore {
     this.age = new Float64Array(c);
     this.stateTime = new Float64Array(c);
     this.voxel = new Int32Array(c);
+    this.damage = new Float64Array(c);
     this.behaviour = new Float64Array(c * behaviourWidth);
     this.srcS = new Float64Array(c * sourceWidth);
     this.srcT = new Float64Array(c * sourceWidth);
@@ -178,6 +186,7 @@ export class AgentStore {
     this.age = grow(this.age);
     this.stateTime = grow(this.stateTime);
     this.voxel = grow(this.voxel);
+    this.damage = grow(this.damage);
     this.behaviour = grow(this.behaviour, this.behaviourWidth);
     this.srcS = grow(this.srcS, this.sourceWidth);
     this.srcT = grow(this.srcT, this.sourceWidth);
@@ -194,8 +203,8 @@ export class AgentStore {
   }
 
   /**
-   * Appends a live agent with a new id at (x, y, z), zero velocities and motility, the given
-   * volume; returns its storage index. Per-agent behaviour and secretion slots are zeroed (the
+   * Appends a live agent with a new id at (x, y, z), zero velocities, motility and damage, the
+   * given volume; returns its storage index. Per-agent behaviour and secretion slots are zeroed (the
    * engine fills them), and so are its internalised amounts.
    */
   add(type: number, x: number, y: number, z: number, volume: number): number {
@@ -231,6 +240,7 @@ export class AgentStore {
     this.age[a] = 0;
     this.stateTime[a] = 0;
     this.voxel[a] = 0;
+    this.damage[a] = 0;
     this.behaviour.fill(0, a * this.behaviourWidth, (a + 1) * this.behaviourWidth);
     const w = this.sourceWidth;
     this.srcS.fill(0, a * w, (a + 1) * w);
@@ -290,6 +300,7 @@ export class AgentStore {
     this.age[to] = this.age[from];
     this.stateTime[to] = this.stateTime[from];
     this.voxel[to] = this.voxel[from];
+    this.damage[to] = this.damage[from];
     const bw = this.behaviourWidth;
     if (bw > 0) this.behaviour.copyWithin(to * bw, from * bw, (from + 1) * bw);
     const sw = this.sourceWidth;
@@ -352,7 +363,7 @@ export class AgentStore {
     // Move through a scratch store of the same shape.
     const tmp = new AgentStore(this.behaviourWidth, this.sourceWidth, n, this.internalWidth);
     tmp.n = n;
-    const arrays = (s: AgentStore) => [s.id, s.type, s.state, s.fresh, s.x, s.y, s.z, s.vx, s.vy, s.vz, s.pvx, s.pvy, s.pvz, s.mx, s.my, s.mz, s.nextTurn, s.volume, s.radius, s.age, s.stateTime, s.voxel] as const;
+    const arrays = (s: AgentStore) => [s.id, s.type, s.state, s.fresh, s.x, s.y, s.z, s.vx, s.vy, s.vz, s.pvx, s.pvy, s.pvz, s.mx, s.my, s.mz, s.nextTurn, s.volume, s.radius, s.age, s.stateTime, s.voxel, s.damage] as const;
     const src = arrays(this);
     const dst = arrays(tmp);
     for (let k = 0; k < src.length; k++) for (let i = 0; i < n; i++) dst[k][i] = src[k][perm[i]];

@@ -232,6 +232,13 @@ export class AbmSimulation implements Simulation {
       internal = new Float64Array(n * iw);
       for (let k = 0; k < n; k++) internal.set(s.internal.subarray(order[k] * iw, (order[k] + 1) * iw), k * iw);
     }
+    const agents: SpatialSnapshot['agents'] = { id, type, x, y, z, volume, state };
+    if (internal !== undefined) agents.internal = internal;
+    if (w.tables.attackDamages.includes(1)) {
+      const damage = new Float64Array(n);
+      for (let k = 0; k < n; k++) damage[k] = s.damage[order[k]];
+      agents.damage = damage;
+    }
     const m = w.mesh;
     const nV = m.nVoxels;
     return {
@@ -241,7 +248,7 @@ export class AbmSimulation implements Simulation {
       voxelSize: w.spatial.voxelSize,
       shape: { nx: m.nx, ny: m.ny, nz: m.nz },
       cellTypes: this.model.cellTypes.map((c) => ({ name: c.name, label: c.label })),
-      agents: internal === undefined ? { id, type, x, y, z, volume, state } : { id, type, x, y, z, volume, state, internal },
+      agents,
       substrates: this.model.substrates.map((sub, k) => ({ name: sub.name, unit: sub.unit, values: w.env.densities.slice(k * nV, (k + 1) * nV) })),
     };
   }

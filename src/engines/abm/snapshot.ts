@@ -24,6 +24,12 @@ export interface AgentColumns {
    * when the run tracks internalised substrates (engine option `trackInternalizedSubstrates`).
    */
   internal?: Float64Array;
+  /**
+   * Accumulated attack damage of each agent (dimensionless, PhysiCell's `damage`), shape
+   * [nAgents]. Present only when some cell type of the model gives attack_damage_rate (else every
+   * agent's damage is 0).
+   */
+  damage?: Float64Array;
 }
 
 /** The agent states, in the order of the `state` codes. */

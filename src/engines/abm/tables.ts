@@ -26,6 +26,10 @@ export interface AbmTables {
   readonly responses: BehaviourResponse[][];
   /** [nT × nB] slot of behaviour b in the agent's `behaviour` row, or -1 when b carries no rule. */
   readonly responseSlot: Int32Array;
+  /** [nT × nB] 1 when the type's response for that behaviour applies to dead cells (PhysiCell's applies-to-dead). */
+  readonly responseDead: Uint8Array;
+  /** [nT] 1 when the type has any response that applies to dead cells. */
+  readonly hasDeadRules: Uint8Array;
   /** Largest number of responses of any type (the width of per-agent behaviour rows). */
   readonly behaviourWidth: number;
   /** Per type (CSR [nT + 1]): substrates the type can secrete into, take up or export. */
@@ -61,6 +65,15 @@ export interface AbmTables {
   readonly influxBound: Float64Array;
   /** [nT] index of the influx response in the type's responses, or -1 (influx is constant). */
   readonly influxResponse: Int32Array;
+  /**
+   * [nT] 1 when the type's attacks deliver damage (it gives attack_damage_rate), 0 when they kill
+   * their target (the default); `attackDamage` is then the damage one attack adds
+   * (attack_damage_rate × attack_duration, dimensionless), else 0.
+   */
+  readonly attackDamages: Uint8Array;
+  readonly attackDamage: Float64Array;
+  /** [nT] damage repair rate (1/min). */
+  readonly damageRepairRate: Float64Array;
 }
 
 function csr(nT: number, pick: (i: number) => number[]): [Int32Array, Int32Array] {
@@ -87,6 +100,16 @@ export function buildAbmTables(model: CompiledModel): AbmTables {
   model.cellTypes.forEach((c, i) => {
     c.responses.forEach((r, k) => (responseSlot[i * nB + r.behaviour] = k));
     behaviourWidth = Math.max(behaviourWidth, c.responses.length);
+  });
+  const responseDead = new Uint8Array(nT * nB);
+  const hasDeadRules = new Uint8Array(nT);
+  model.cellTypes.forEach((c, i) => {
+    c.responses.forEach((r, k) => {
+      if (c.appliesToDead[k]) {
+        responseDead[i * nB + r.behaviour] = 1;
+        hasDeadRules[i] = 1;
+      }
+    });
   });
   const active = (i: number, slot: number): boolean => base[i * nB + slot] !== 0 || responseSlot[i * nB + slot] >= 0;
   const types = [...Array(nT).keys()];
@@ -151,6 +174,8 @@ export function buildAbmTables(model: CompiledModel): AbmTables {
     base,
     responses: model.cellTypes.map((c) => c.responses),
     responseSlot,
+    responseDead,
+    hasDeadRules,
     behaviourWidth,
     sourceStart,
     sourceSubstrate,
@@ -170,6 +195,9 @@ export function buildAbmTables(model: CompiledModel): AbmTables {
     motile: Uint8Array.from(types, (i) => (active(i, Layout.MIGRATION_SPEED) ? 1 : 0)),
     influxBound,
     influxResponse,
+    attackDamages: Uint8Array.from(model.cellTypes, (c) => (c.attackDamage === null ? 0 : 1)),
+    attackDamage: Float64Array.from(model.cellTypes, (c) => c.attackDamage ?? 0),
+    damageRepairRate: Float64Array.from(model.cellTypes, (c) => c.damageRepairRate),
   };
 }
 

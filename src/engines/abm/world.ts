@@ -33,7 +33,7 @@
  *   c. rules: every live agent's rules are evaluated with `evaluateResponse` on its signals:
  *      substrate concentrations in its voxel, `contact with T` = live neighbours of type T with
  *      d < r_i + r_j, `contact with live/dead cell` likewise, PhysiCell's simple pressure, its
- *      volume, the time, dead = 0. Dead agents keep their values (they neither secrete, move, nor
+ *      volume, the time, dead = 0, its damage (see "Attack damage" below). Dead agents keep their values (they neither secrete, move, nor
  *      decide; their uptake uses the base rate, as in the mean-field engine);
  *   d. decisions, from the state at the start of the step: a live agent with rates apoptosis a,
  *      necrosis x, transformation t_j and cycle entry b (total R) has an event with probability
@@ -47,16 +47,18 @@
  *      is the domain average of I times dt, equal to the mean-field influx in the well-mixed
  *      limit);
  *   e. application, in ascending id order: deaths (state change, motility off, secretion off,
- *      uptake ×0.1); transformations (the type changes; id, position, volume and motility are
- *      kept; the new type's rules are evaluated at once); divisions: the daughter (new id) and the
- *      mother sit ±r/2 from the mother's centre along a random direction (PhysiCell 1.14
+ *      uptake ×0.1); transformations (the type changes; id, position, volume, motility and damage
+ *      are kept; the new type's rules are evaluated at once); divisions: the daughter (new id) and
+ *      the mother sit ±r/2 from the mother's centre along a random direction (PhysiCell 1.14
  *      `Cell::divide`), both restarting their Adams–Bashforth history (first step forward Euler);
- *      the daughter copies the mother's behaviour values and motility and takes her type's volume
+ *      the daughter copies the mother's behaviour values, motility and damage and takes her type's volume
  *      (nichesim cell types have a fixed volume, the one the mean-field engine uses; growth
  *      through the cycle is not modelled, so volume is supplied, not conserved, at division; the
  *      mother keeps hers; internalised substrates, when tracked, are split in half); then the
  *      influx agents (with their type's base behaviour values until the next phenotype step); then
- *      removals (swap-remove; a removed agent releases its internalised substrates into its voxel).
+ *      removals (swap-remove; a removed agent releases its internalised substrates into its voxel);
+ *   f. damage repair: every agent's damage is multiplied by exp(−k·dt), k its type's damage repair
+ *      rate (after the rules read it, as PhysiCell integrates damage after its rules).
  *
  * Mechanics step (every dt_mechanics), in this order (PhysiCell's):
  *   a. neighbour grid and pair forces (mechanics.ts), contacts and pressure;
@@ -70,6 +72,21 @@
  *      phagocytosis of live cells of a type and of apoptotic or necrotic cells, attack; then
  *      removal of eaten agents (the contact lists are invalidated);
  *   d. positions by Adams–Bashforth 2, clamped into the domain; voxels updated.
+ *
+ * Attack damage (PhysiCell's attack_damage_rate, attack_duration, damage_repair_rate and the
+ * `damage` signal, simplified). By default a successful attack kills its target (it becomes
+ * apoptotic). When the attacker's type gives attack_damage_rate d (1/min) and attack_duration τ
+ * (min), a successful attack instead adds d·τ to the target's `damage` (AgentStore.damage,
+ * dimensionless) and leaves it alive; the target dies only through its rules, e.g. "damage
+ * increases apoptosis". PhysiCell links attacker and target by a spring while the attack lasts,
+ * adds d·dt to the damage at every mechanics step, and ends the attack with probability dt/τ per
+ * step (or when the target dies), so one attack delivers d·τ on average; nichesim delivers that
+ * mean at once, with no spring, and the attacker may attack again at the next step (a PhysiCell
+ * attacker holds one target at a time). Several attackers may hit one target in one step. The
+ * damage decays at the target type's damage repair rate k at every phenotype step (step f),
+ * exactly, as damage·exp(−k·dt) (PhysiCell integrates it by implicit Euler,
+ * damage/(1 + k·dt), equal to first order in k·dt). A daughter starts with its mother's damage
+ * (both keep it), a transformed agent keeps its damage, an influx agent starts with none.
  */
 import type { CompiledModel } from '../../compile/compile.js';
 import { Layout } from '../../compile/layout.js';
@@ -151,7 +168,10 @@ export interface AbmEvent {
   agent: number;
   /** Id of the other agent (prey, target, daughter), or -1. */
   other: number;
-  /** Cell type after the event (transformation), or the prey's volume (phagocytosis), else 0. */
+  /**
+   * Cell type after the event (transformation), the prey's volume (phagocytosis), the damage
+   * added to the target (attack by a type with an attack damage rate), else 0.
+   */
   detail: number;
 }
 
@@ -275,6 +295,10 @@ export class World {
   private gU = new Float64Array(64);
   private gE = new Float64Array(64);
   private internalBook: InternalisedAmounts | null = null;
+  /** [nT] factor exp(−k·dt_phenotype) of damage repair (k the type's damage repair rate). */
+  private readonly damageDecay: Float64Array;
+  /** Whether any type repairs damage (k > 0). */
+  private readonly repairsDamage: boolean;
 
   constructor(model: CompiledModel, options: WorldOptions) {
     this.model = model;
@@ -313,6 +337,8 @@ export class World {
     this.doses = doseEvents(model);
     const mesh = this.mesh;
     this.lattice = { nx: mesh.nx, ny: mesh.ny, nz: mesh.nz, dx: mesh.dx, dy: mesh.dy, dz: mesh.dz };
+    this.damageDecay = this.tables.damageRepairRate.map((k) => Math.exp(-k * this.dtPhenotype));
+    this.repairsDamage = this.damageDecay.some((f) => f !== 1);
     if (options.placeInitialAgents) this.placeInitialAgents();
   }
 
@@ -407,10 +433,15 @@ export class World {
         const e = this.behaviour(a, L.export(sub));
         s.srcE[i] = Number.isFinite(e) ? e : 0;
       } else {
-        s.srcS[i] = 0;
-        s.srcT[i] = 0;
-        s.srcU[i] = 0.1 * nonNegative(t.base[type * t.nB + L.uptake(sub)]);
-        s.srcE[i] = 0;
+        // A dead cell stops secreting and keeps a tenth of its uptake, except for what its
+        // dead-cell rules set (e.g. "apoptotic increases apoptotic debris secretion").
+        const dead = t.responseDead;
+        const at = type * t.nB;
+        s.srcS[i] = dead[at + L.secretion(sub)] ? nonNegative(this.behaviour(a, L.secretion(sub))) : 0;
+        s.srcT[i] = s.srcS[i] > 0 ? nonNegative(this.behaviour(a, L.secretionTarget(sub))) : 0;
+        s.srcU[i] = dead[at + L.uptake(sub)] ? nonNegative(this.behaviour(a, L.uptake(sub))) : 0.1 * nonNegative(t.base[at + L.uptake(sub)]);
+        const e = dead[at + L.export(sub)] ? this.behaviour(a, L.export(sub)) : 0;
+        s.srcE[i] = Number.isFinite(e) ? e : 0;
       }
     }
   }
@@ -421,6 +452,10 @@ export class World {
     s.state[a] = state;
     s.stateTime[a] = 0;
     s.mx[a] = s.my[a] = s.mz[a] = 0;
+    if (this.tables.hasDeadRules[s.type[a]]) {
+      if (!this.contacts.valid) this.refreshContacts();
+      this.evaluateDeadRules(a, this.fillSignals(a));
+    }
     this.refreshSources(a);
   }
 
@@ -748,7 +783,9 @@ export class World {
    *      or killed by an earlier proposal), so two predators never take the same prey;
    *   3. phagocytosis removes the prey and adds its volume to the predator (volume is conserved)
    *      and, when tracked, its internalised substrates (see `ingest`); an attack makes the target
-   *      apoptotic;
+   *      apoptotic, or, when the attacker's type gives an attack damage rate, adds
+   *      attack_damage_rate × attack_duration to the target's damage and leaves it live (so later
+   *      proposals on the same target still apply; see "Attack damage" in the module comment);
    *   4. eaten agents are removed from the store; contact lists are invalidated.
    */
   private interact(): void {
@@ -803,8 +840,15 @@ export class World {
       if (removed[a] || s.state[a] !== LIVE || removed[o]) continue;
       if (!eligibleTarget(s, o, p.kind, p.targetType)) continue;
       if (p.kind === ATTACK) {
-        this.kill(o, APOPTOTIC);
-        this.log('attack', s.id[a], s.id[o], 0);
+        const ta = s.type[a];
+        if (t.attackDamages[ta]) {
+          const dmg = t.attackDamage[ta];
+          s.damage[o] += dmg;
+          this.log('attack', s.id[a], s.id[o], dmg);
+        } else {
+          this.kill(o, APOPTOTIC);
+          this.log('attack', s.id[a], s.id[o], 0);
+        }
       } else {
         removed[o] = 1;
         anyRemoved = true;
@@ -873,6 +917,9 @@ export class World {
     sig[L.signalVolume] = s.volume[a];
     sig[L.signalTime] = this.time;
     sig[L.signalDead] = s.state[a] === LIVE ? 0 : 1;
+    sig[L.signalApoptotic] = s.state[a] === APOPTOTIC ? 1 : 0;
+    sig[L.signalNecrotic] = s.state[a] === NECROTIC ? 1 : 0;
+    sig[L.signalDamage] = s.damage[a];
     return sig;
   }
 
@@ -925,6 +972,9 @@ export class World {
     sig[L.signalVolume] = t.volume[type];
     sig[L.signalTime] = this.time;
     sig[L.signalDead] = 0;
+    sig[L.signalApoptotic] = 0;
+    sig[L.signalNecrotic] = 0;
+    sig[L.signalDamage] = 0;
     return sig;
   }
 
@@ -939,12 +989,38 @@ export class World {
     for (let k = 0; k < resp.length; k++) s.behaviour[row + k] = evaluateResponse(resp[k], t.base[base + resp[k].behaviour], sig);
   }
 
-  /** Re-evaluates the rules of every live agent and refreshes its secretion (phenotype step c). */
+  /**
+   * Evaluates only the responses of dead agent a's type that apply to dead cells (PhysiCell: a
+   * dead cell reads just the rules whose applies-to-dead flag is set); its other rows are unused.
+   */
+  private evaluateDeadRules(a: number, sig: Float64Array): void {
+    const s = this.store;
+    const t = this.tables;
+    const ty = s.type[a];
+    const resp = t.responses[ty];
+    const row = a * s.behaviourWidth;
+    const base = ty * t.nB;
+    for (let k = 0; k < resp.length; k++) {
+      if (t.responseDead[base + resp[k].behaviour]) s.behaviour[row + k] = evaluateResponse(resp[k], t.base[base + resp[k].behaviour], sig);
+    }
+  }
+
+  /**
+   * Re-evaluates the rules of every live agent, and the dead-cell rules of dead agents whose type
+   * has any, and refreshes their secretion (phenotype step c).
+   */
   evaluateAllRules(): void {
     if (!this.contacts.valid) this.refreshContacts();
     const s = this.store;
+    const t = this.tables;
     for (let a = 0; a < s.n; a++) {
-      if (s.state[a] !== LIVE) continue;
+      if (s.state[a] !== LIVE) {
+        if (t.hasDeadRules[s.type[a]]) {
+          this.evaluateDeadRules(a, this.fillSignals(a));
+          this.refreshSources(a);
+        }
+        continue;
+      }
       this.evaluateRules(a, this.fillSignals(a));
       this.refreshSources(a);
     }
@@ -1104,6 +1180,12 @@ export class World {
       }
     }
     if (parents.length > 0 || influx.length > 0 || removals.length > 0) this.contacts.valid = false;
+    // f. damage repair
+    if (this.repairsDamage) {
+      const decay = this.damageDecay;
+      const damage = s.damage;
+      for (let a = 0; a < s.n; a++) if (damage[a] !== 0) damage[a] *= decay[s.type[a]];
+    }
   }
 
   /** Division of the live agent at index a (phenotype step e). */
@@ -1129,6 +1211,8 @@ export class World {
     s.mx[b] = s.mx[a];
     s.my[b] = s.my[a];
     s.mz[b] = s.mz[a];
+    // The daughter inherits the mother's damage (PhysiCell copies the phenotype); both keep it.
+    s.damage[b] = s.damage[a];
     const iw = s.internalWidth;
     for (let k = 0; k < iw; k++) {
       // Halves that add up to the mother's amount exactly.

@@ -364,7 +364,7 @@ export class MeanFieldSystem implements OdeSystem {
         } else if (slot === sigPressure) x = pressure;
         else if (slot === sigVolume) x = tb.volume[i];
         else if (slot === sigTime) x = t;
-        else x = 0; // dead flag: the mean-field pools of live cells are alive
+        else x = 0; // dead, apoptotic, necrotic: the pools of live cells are alive; damage: no per-cell damage here
         sig[o + slot] = x;
       }
       for (let r = respStart[i], rEnd = respStart[i + 1]; r < rEnd; r++) {

@@ -235,7 +235,7 @@ class Exporter {
     if (slot < nS) return ci(this.subs[slot]);
     if (slot === L.signalVolume) return num(this.cm.cellTypes[i].volume);
     if (slot === L.signalTime) return time();
-    if (slot === L.signalDead) return num(0);
+    if (slot === L.signalDead || slot === L.signalApoptotic || slot === L.signalNecrotic || slot === L.signalDamage) return num(0);
     if (slot === L.signalPressure) {
       if (!this.pressureId) {
         const packed = plus(
