@@ -5,6 +5,7 @@
  *   nichesim validate FILE...
  *   nichesim rules FILE
  *   nichesim kb [--cell X] [--mediator Y] [--disease Z] [--format table|json|cytoscape|graphml] [--out FILE]
+ *   nichesim import-physicell PATH [--out model.yaml] [--strict];  nichesim export-physicell MODEL --out DIR
  *   nichesim sweep|sensitivity|cohort SPEC.yaml [--out DIR] [--workers N];  nichesim fit MODEL DATA.csv --params a,b
  *
  * Exit codes: 0 success, 1 bad input (model, options), 2 a run that stopped early, 3 a literature
@@ -22,6 +23,9 @@ import { runJob } from '../src/io/run.js';
 import { registerAnalysisCommands } from '../src/io/analysis/commands.js';
 import { loadModelOrScenario, registerScenarioCommands } from '../src/io/scenarios/index.js';
 import { runSbmlJob } from '../src/io/sbmlRun.js';
+import { formatPhysiCellWarning, isPhysiCellSettings, loadPhysiCellProject, registerPhysiCellCommands } from '../src/io/physicell/index.js';
+import { PhysiCellError } from '../src/interop/physicell/index.js';
+import { existsSync, statSync } from 'node:fs';
 import { exportSbml, SbmlError } from '../src/interop/sbml/index.js';
 import { OutputError } from '../src/io/atomic.js';
 import { formatDiagnostic, ModelError } from '../src/model/diagnostics.js';
@@ -115,6 +119,57 @@ function runSbml(path: string, opts: { out: string; tEnd?: number; method: 'roda
   }
 }
 
+/** True for a PhysiCell settings XML, or a folder holding one (directly or in config/). */
+function isPhysiCellProject(path: string): boolean {
+  if (existsSync(path) && statSync(path).isDirectory()) return ['PhysiCell_settings.xml', 'config/PhysiCell_settings.xml'].some((f) => existsSync(join(path, f)));
+  return /\.xml$/i.test(path) && isPhysiCellSettings(path);
+}
+
+/** `nichesim run PhysiCell_settings.xml`: a PhysiCell project through the importer, on the agent-based engine unless --engine says otherwise. */
+function runPhysiCell(path: string, opts: { out: string; tEnd?: number; method: 'rodas4' | 'dopri5' | 'auto'; rtol: number; seed: number; quiet?: boolean; engine: 'ode' | 'abm'; engineGiven: boolean; dims?: 2 | 3; set: string[]; strict?: boolean; timeUnit?: string }): void {
+  if (opts.timeUnit !== undefined) throw new UsageError('--time-unit applies to SBML models');
+  const project = loadPhysiCellProject(path, { strict: opts.strict });
+  const engine = opts.engineGiven ? opts.engine : 'abm';
+  if (opts.dims !== undefined && engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: drop --engine ode');
+  const parameters = parseOverrides(project.loaded.model, opts.set);
+  const progress = progressBar(!!opts.quiet);
+  const agents = project.imported.abmAgents(opts.seed);
+  const outcome = runJob({
+    loaded: project.loaded,
+    kb: loadKnowledgeBase(),
+    outDir: opts.out,
+    overrideTexts: opts.set,
+    extraWarnings: project.imported.warnings.map(formatPhysiCellWarning),
+    initialCellsSource: project.files.cells,
+    options: {
+      engine, tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, dims: opts.dims, onProgress: progress,
+      ...(engine === 'abm' ? { agents, initialAgents: false } : {}),
+    },
+  });
+  if (progress) process.stderr.write('\n');
+  reportRun(project.loaded.model.title, outcome, opts);
+}
+
+/** Prints a finished run's warnings, files and status (exit code 2 when it stopped early). */
+function reportRun(title: string, outcome: ReturnType<typeof runJob>, opts: { out: string; quiet?: boolean }): void {
+  for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
+  const r = outcome.result;
+  if (!opts.quiet) {
+    const how = r.status === 'ok' ? 'finished' : 'stopped early';
+    const engine = r.manifest.engine === 'abm' ? `agent-based, ${String(r.manifest.engineSettings.dims)}D` : String(r.manifest.engineSettings.method);
+    process.stdout.write(`${title}: ${how} in ${r.manifest.wallMs} ms (${engine})\n`);
+    const isSpatial = (f: string) => /[\\/](snapshots|frames)[\\/][^\\/]+$/.test(f);
+    for (const f of outcome.files) if (!isSpatial(f)) process.stdout.write(`  wrote ${f}\n`);
+    const snapshots = outcome.files.filter((f) => /[\\/]snapshots[\\/][^\\/]+$/.test(f)).length;
+    const frames = outcome.files.filter((f) => /[\\/]frames[\\/][^\\/]+$/.test(f)).length;
+    if (snapshots + frames > 0) process.stdout.write(`  wrote ${snapshots} Arrow snapshot files in ${join(opts.out, 'snapshots')} and ${frames} PNG frames in ${join(opts.out, 'frames')}\n`);
+  }
+  if (r.status !== 'ok') {
+    process.stderr.write(`nichesim: the run stopped early: ${r.message}\n`);
+    process.exitCode = 2;
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -137,11 +192,17 @@ export function buildProgram(): Command {
     .option('--rtol <x>', 'relative tolerance (1e-12 to 0.01)', parseRtol, 1e-6)
     .option('--quiet', 'no progress bar or summary on the terminal')
     .option('--time-unit <unit>', 'SBML only: the unit of model time when the file does not say it right (second, minute, hour, day)', parseTimeUnit)
-    .action((modelArg: string | undefined, opts) => {
+    .option('--strict', 'PhysiCell projects only: treat every element nichesim does not represent as an error')
+    .action((modelArg: string | undefined, opts, command: Command) => {
       if (opts.engine !== 'ode' && opts.engine !== 'abm') throw new UsageError(`--engine '${opts.engine}': expected ode (mean-field) or abm (agent-based, spatial)`);
-      if (opts.dims !== undefined && opts.engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: add --engine abm');
       if (!['rodas4', 'dopri5', 'auto'].includes(opts.method)) throw new UsageError(`--method '${opts.method}': expected rodas4, dopri5 or auto`);
       const path = modelArg ?? defaultModelPath();
+      if (isPhysiCellProject(path)) {
+        runPhysiCell(path, { ...opts, engineGiven: command.getOptionValueSource('engine') !== 'default' });
+        return;
+      }
+      if (opts.dims !== undefined && opts.engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: add --engine abm');
+      if (opts.strict) throw new UsageError('--strict applies to PhysiCell projects (a PhysiCell_settings.xml or its folder)');
       if (/\.(xml|sbml)$/i.test(path)) {
         runSbml(path, opts);
         return;
@@ -159,22 +220,7 @@ export function buildProgram(): Command {
         options: { engine: opts.engine, tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, dims: opts.dims, onProgress: progress },
       });
       if (progress) process.stderr.write('\n');
-      for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
-      const r = outcome.result;
-      if (!opts.quiet) {
-        const how = r.status === 'ok' ? 'finished' : 'stopped early';
-        const engine = r.manifest.engine === 'abm' ? `agent-based, ${String(r.manifest.engineSettings.dims)}D` : String(r.manifest.engineSettings.method);
-        process.stdout.write(`${loaded.model.title}: ${how} in ${r.manifest.wallMs} ms (${engine})\n`);
-        const isSpatial = (f: string) => /[\\/](snapshots|frames)[\\/][^\\/]+$/.test(f);
-        for (const f of outcome.files) if (!isSpatial(f)) process.stdout.write(`  wrote ${f}\n`);
-        const snapshots = outcome.files.filter((f) => /[\\/]snapshots[\\/][^\\/]+$/.test(f)).length;
-        const frames = outcome.files.filter((f) => /[\\/]frames[\\/][^\\/]+$/.test(f)).length;
-        if (snapshots + frames > 0) process.stdout.write(`  wrote ${snapshots} Arrow snapshot files in ${join(opts.out, 'snapshots')} and ${frames} PNG frames in ${join(opts.out, 'frames')}\n`);
-      }
-      if (r.status !== 'ok') {
-        process.stderr.write(`nichesim: the run stopped early: ${r.message}\n`);
-        process.exitCode = 2;
-      }
+      reportRun(loaded.model.title, outcome, opts);
     });
 
   program
@@ -279,6 +325,7 @@ export function buildProgram(): Command {
     });
 
   registerScenarioCommands(program);
+  registerPhysiCellCommands(program);
   registerAnalysisCommands(program);
   return program;
 }
@@ -292,7 +339,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (e instanceof ModelError) {
       for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
       process.exitCode = 1;
-    } else if (e instanceof CompileError || e instanceof OverrideError || e instanceof UsageError || e instanceof KbError || e instanceof OutputError) {
+    } else if (e instanceof CompileError || e instanceof OverrideError || e instanceof UsageError || e instanceof KbError || e instanceof OutputError || e instanceof PhysiCellError) {
       process.stderr.write(`nichesim: error: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof RangeError) {

@@ -4,6 +4,8 @@
  * still writes everything it computed, with the failure in summary.json and the report.
  */
 import { readFileSync } from 'node:fs';
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { compileModel } from '../compile/compile.js';
 import { ruleSentences } from '../compile/english.js';
 import { checkEvidence } from '../compile/evidence.js';
@@ -20,6 +22,7 @@ import type { SimulationResult } from '../results/result.js';
 import { simulate, type SimulateOptions } from '../simulate.js';
 import { NICHESIM_VERSION } from '../version.js';
 import { writeRunOutputs } from './outputs.js';
+import { initialCellsWarnings, readInitialCells } from './physicell/index.js';
 import type { ReportInput } from './report/index.js';
 import { reportAnimation, writeSpatialOutputs } from './spatial/index.js';
 
@@ -30,6 +33,10 @@ export interface RunJob {
   options: SimulateOptions;
   /** Parameter overrides as the user wrote them (recorded in the manifest and the report). */
   overrideTexts?: string[];
+  /** Warnings from loading (e.g. elements of an imported PhysiCell project nichesim does not represent). */
+  extraWarnings?: string[];
+  /** Where `options.agents` came from (e.g. a PhysiCell cells.csv), recorded in the manifest. */
+  initialCellsSource?: string;
 }
 
 export interface RunOutcome {
@@ -47,7 +54,26 @@ export function runJob(job: RunJob): RunOutcome {
   const evidence = checkEvidence(loaded.model, kb, loaded.file);
   if (evidence.length > 0) throw new ModelError(evidence);
   const hash = modelHash(loaded.model);
-  const result = simulate(loaded.model, { ...job.options, modelHash: hash });
+  // The agent-based engine starts from the cells the model lists in spatial.initial_cells, if any.
+  const startWarnings: string[] = [];
+  let options = job.options;
+  if ((options.engine ?? 'ode') === 'abm' && !options.agents) {
+    const agents = readInitialCells(loaded.model, loaded.file);
+    if (agents) {
+      options = { ...options, agents, initialAgents: false };
+      startWarnings.push(...initialCellsWarnings(loaded.model, agents));
+    }
+  }
+  const result = simulate(loaded.model, { ...options, modelHash: hash });
+  if (options.agents) {
+    // The listed start cells are an input like the model: the manifest records their hash.
+    const list = options.agents.map((a) => [a.type, a.x, a.y, a.z ?? null]);
+    result.manifest.engineSettings.initialCells = {
+      source: job.initialCellsSource ?? loaded.model.spatial.initialCells ?? 'given agents',
+      cells: list.length,
+      sha256: bytesToHex(sha256(utf8ToBytes(JSON.stringify(list)))),
+    };
+  }
   const compiled = compileModel(loaded.model, job.options.parameters ?? {});
   result.manifest.parametersWritten = parametersAsWritten(loaded.model, result.manifest.parameters);
   if (job.overrideTexts && job.overrideTexts.length > 0) {
@@ -56,6 +82,8 @@ export function runJob(job: RunJob): RunOutcome {
   const endpoints = computeEndpoints(result);
   const warnings = [
     ...loaded.warnings.map((w) => w.message),
+    ...startWarnings,
+    ...(job.extraWarnings ?? []),
     ...result.issues.map((i) => i.message),
     ...overrideWarnings(loaded.model, job.options.parameters ?? {}),
     ...resultWarnings(result, compiled),

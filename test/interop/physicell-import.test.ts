@@ -31,12 +31,18 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     expect(tumour.necrosis).toBe(3e-3);
     expect(tumour.secretion.oxygen.uptake_rate).toBe(10);
     expect(tumour.motility.chemotaxis).toEqual({ oxygen: 1 });
-    // 27 data rows; 3 use signals nichesim lacks (apoptotic, necrotic, damage) and are dropped with warnings
-    expect(m.rules).toHaveLength(24);
+    // attacks deliver damage (PhysiCell 1.14), they do not kill at once
+    expect(m.cell_types.effector_T_cell).toMatchObject({ attack: { malignant_epithelial_cell: 0.01 }, attack_damage_rate: 1, attack_duration: 0.1 });
+    // 27 data rows; those with signals or behaviours nichesim lacks are dropped with warnings
+    const dropped = r.warnings.filter((w) => w.element === 'rule');
+    expect(dropped.every((w) => w.file === 'rules_sample/cell_rules.csv' && /^rule dropped/.test(w.message))).toBe(true);
+    expect(m.rules.length + dropped.length).toBe(27);
+    // initial numbers = cells.csv rows per type (number_of_cells is 0)
+    expect(Object.fromEntries(Object.entries(m.cell_types).map(([k, c]: [string, any]) => [k, c.initial_number ?? 0]))).toEqual({
+      malignant_epithelial_cell: 1000, M0_macrophage: 150, M1_macrophage: 0, M2_macrophage: 0, effector_T_cell: 150, exhausted_T_cell: 0,
+    });
     expect(m.rules[0]).toMatchObject({ cell_type: 'malignant_epithelial_cell', signal: 'oxygen', direction: 'decreases', behaviour: 'necrosis', saturation: 0, half_max: 3.75, hill_power: 8, applies_to_dead: false, evidence: ['M002'] });
     expect(m.rules.find((x: any) => x.behaviour === 'transform to M1_macrophage')).toMatchObject({ cell_type: 'M0_macrophage', signal: 'necrotic_debris', saturation: 0.05 });
-    const dropped = r.warnings.filter((w) => w.element === 'rule');
-    expect(dropped.map((w) => w.line)).toEqual([5, 6, 8]);
     expect(r.agents).toHaveLength(1300);
     expect(r.warnings.some((w) => w.element === 'cells.csv columns' && w.line === 1)).toBe(true);
     expect(r.warnings.some((w) => w.element === '<custom_data>' && w.line === 327)).toBe(true);
@@ -50,38 +56,27 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     const m = t.model as any;
     expect(Object.keys(m.cell_types).length).toBeGreaterThan(0);
     expect(m.rules).toEqual([]);
-    expect(t.agents).toHaveLength(1);
+    // cell_positions and the ruleset are disabled in the template: PhysiCell reads neither file
+    expect(t.agents).toBeUndefined();
+    expect(t.warnings.some((w) => w.element === '<cell_positions>' && /does not read template\/cells.csv/.test(w.message))).toBe(true);
+    expect(t.warnings.some((w) => w.element === '<ruleset>' && /does not read template\/cell_rules.csv/.test(w.message))).toBe(true);
+    expect(m.cell_types.default.initial_number).toBe(5);
+    expect(t.randomCells).toEqual({ default: 5 });
+    expect(t.abmAgents(1)).toHaveLength(5);
     expect(ModelInput.safeParse(m).success).toBe(true);
     const e = load('episode');
     expect(ModelInput.safeParse(e.model).success).toBe(true);
     const a = load('asymmetric_division');
     expect(a.warnings.some((w) => w.element === '<standard_asymmetric_division>' && w.line === 93)).toBe(true);
     expect(a.warnings.some((w) => w.element === 'rule' && /asymmetric division/.test(w.message))).toBe(true);
-    expect(a.agents).toEqual([{ type: 'stem', x: 0, y: 0, z: 0 }]);
+    expect(a.agents).toEqual([{ type: 'stem', x: 500, y: 500, z: 10 }]);
+    expect((a.model as any).cell_types.stem.initial_number).toBe(1);
+    expect((a.model as any).cell_types.progenitor_1.initial_number).toBeUndefined();
+    expect(a.abmAgents(7)).toEqual([{ type: 'stem', x: 500, y: 500, z: 10 }]);
   });
 
   const base = () => readFileSync(join(ROOT, 'rules_sample', 'PhysiCell_settings.xml'), 'utf8');
   const withRules = (text: string) => () => importPhysiCell({ settingsXml: base(), settingsPath: 'S.xml', rulesCsv: { text, path: 'rules.csv' } });
-  const errorOf = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(PhysiCellError);
-      return (e as Error).message;
-    }
-    throw new Error('no error');
-  };
-
-  it('gives located errors for malformed rules', () => {
-    expect(errorOf(withRules('// c\nM0 macrophage,oxygen,increases,cycle entry,0.1,1,4'))).toBe('rules.csv: line 2, column 1: a rule has 8 fields (v3: cell type, signal, direction, behaviour, saturation, half-max, Hill power, applies-to-dead), this row has 7');
-    expect(errorOf(withRules('M9 macrophage,oxygen,increases,cycle entry,0.1,1,4,0'))).toBe('rules.csv: line 1, column 1: unknown cell type "M9 macrophage"');
-    expect(errorOf(withRules('M0 macrophage, oxygn,increases,cycle entry,0.1,1,4,0'))).toBe('rules.csv: line 1, column 16: unknown signal "oxygn"');
-    expect(errorOf(withRules('M0 macrophage,oxygen,increases,dance,0.1,1,4,0'))).toBe('rules.csv: line 1, column 32: unknown behaviour "dance"');
-    expect(errorOf(withRules('M0 macrophage,oxygen,increases,cycle entry,NA,1,4,0'))).toBe('rules.csv: line 1, column 44: saturation value "NA" is not a finite number');
-    expect(errorOf(withRules('M0 macrophage,oxygen,increases,cycle entry,0.1,inf,4,0'))).toBe('rules.csv: line 1, column 48: half-max "inf" is not a finite number');
-    expect(errorOf(withRules('M0 macrophage,oxygen,increases,cycle entry,0.1,1,,0'))).toBe('rules.csv: line 1, column 50: empty field');
-    expect(errorOf(withRules('M0 macrophage,oxygen,increases,transform to M1 macrophage,0.1,1,4,0\n\nM0 macrophage,oxygen,increases,transition to M1 macrophage,0.2,1,4,0'))).toBe('rules.csv: line 3, column 1: duplicate rule: M0 macrophage, oxygen increases transition to M1 macrophage is already given at line 1');
-  });
 
   it('reads headers, spaces, TABs and v1 rules', () => {
     const r = withRules('cell type,signal,direction,behaviour,saturation,half-max,hill,dead\nM0 macrophage, oxygen, increases, cycle entry, 0.1, 1, 4, 0\nM1 macrophage\toxygen\tincreases\tcycle entry\t0.2\t1\t4\t1')() as any;
@@ -92,11 +87,47 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     expect(v1.warnings.some((w) => w.element === 'rules v1' && w.line === 1)).toBe(true);
   });
 
-  it('gives located errors for malformed cells.csv', () => {
-    const run = (text: string) => () => importPhysiCell({ settingsXml: base(), settingsPath: 'S.xml', cellsCsv: { text, path: 'cells.csv' } });
-    expect(errorOf(run('0,0,0,M0 macrophage\n1,NA,0,0'))).toBe('cells.csv: line 2, column 3: y "NA" is not a finite number');
-    expect(errorOf(run('0,0,0,7'))).toBe('cells.csv: line 1, column 7: unknown cell type "7" (neither a name nor an ID of a cell definition)');
-    expect((run('0,0,0,1\n5,6,0,M2 macrophage')() as any).agents).toEqual([{ type: 'M0_macrophage', x: 0, y: 0, z: 0 }, { type: 'M2_macrophage', x: 5, y: 6, z: 0 }]);
+  it('reads cell types by name or ID and moves positions into the domain frame', () => {
+    const run = (text: string) => importPhysiCell({ settingsXml: base(), settingsPath: 'S.xml', cellsCsv: { text, path: 'cells.csv' } });
+    // rules_sample: x, y in [-500, 500], z in [-10, 10], 2D -> nichesim [0, 1000]^2, z on the mid-plane (10)
+    expect(run('0,0,0,1\n5,6,0,M2 macrophage').agents).toEqual([{ type: 'M0_macrophage', x: 500, y: 500, z: 10 }, { type: 'M2_macrophage', x: 505, y: 506, z: 10 }]);
+    const out = run('600,0,0,1');
+    expect(out.agents).toEqual([{ type: 'M0_macrophage', x: 1100, y: 500, z: 10 }]);
+    expect(out.warnings.find((w) => w.element === 'cell position')).toMatchObject({ file: 'cells.csv', line: 1 });
+    expect(out.origin).toEqual([-500, -500, -10]);
+  });
+
+  it('keeps a secretion target that a rule may need, and leaves motility at its defaults out', () => {
+    const m = load('rules_sample').model as any;
+    // M0: pro-inflammatory factor has all zeros (left out); apoptotic debris has uptake 1 and target 1
+    expect(m.cell_types.M0_macrophage.secretion.apoptotic_debris).toEqual({ secretion_rate: 0, secretion_target: 1, uptake_rate: 1, net_export_rate: 0 });
+    expect(m.cell_types.malignant_epithelial_cell.secretion.apoptotic_debris).toEqual({ secretion_rate: 0, secretion_target: 1, uptake_rate: 0, net_export_rate: 0 });
+    expect(m.cell_types.malignant_epithelial_cell.secretion.pro_inflammatory_factor).toBeUndefined();
+    const t = load('template').model as any;
+    expect(t.cell_types.default.motility).toBeUndefined();
+  });
+
+  it('warns when rules act on the migration of a cell type whose PhysiCell motility is off', () => {
+    const xml = base();
+    const m0 = /<cell_definition name="M0 macrophage"[\s\S]*?<\/cell_definition>/.exec(xml)![0];
+    const off = xml.replace(m0, m0.replace(/(<motility>[\s\S]*?<options>\s*<enabled>)true(<\/enabled>)/, '$1false$2'));
+    const r = importPhysiCell({ settingsXml: off, settingsPath: 'S.xml', rulesCsv: { text: 'M0 macrophage,oxygen,increases,migration speed,2,1,4,0\nM1 macrophage,oxygen,increases,migration speed,2,1,4,0', path: 'r.csv' } });
+    expect((r.model as any).cell_types.M0_macrophage.motility).toBeUndefined();
+    expect((r.model as any).cell_types.M1_macrophage.motility).toBeDefined();
+    const w = r.warnings.filter((x) => /motility is disabled/.test(x.message));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ file: 'S.xml', element: '<motility>' });
+    expect(w[0].message).toContain('cell type "M0_macrophage"');
+  });
+
+  it('imports numeric user parameters as parameters and warns about the others', () => {
+    const e = load('episode');
+    expect((e.model as any).parameters).toEqual({
+      my_double: { value: 0, source: 'PhysiCell user parameter in episode/PhysiCell_settings.xml' },
+      my_int: { value: 0, source: 'PhysiCell user parameter in episode/PhysiCell_settings.xml' },
+    });
+    expect(e.warnings.filter((w) => /user parameter "my_(bool|string)"/.test(w.message)).map((w) => w.element)).toEqual(['<my_bool>', '<my_string>']);
+    expect(e.randomCells).toEqual({ celltype_a: 12, celltype_b: 12, celltype_c: 12 });
   });
 });
 

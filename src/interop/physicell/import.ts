@@ -3,11 +3,12 @@
  * initial cells CSV to a nichesim model (ModelInput-shaped plain object) plus initial agents.
  * Anything nichesim does not represent gives a located warning (no silent loss); malformed input
  * throws a PhysiCellError naming file, line and column.
- * Semantics: ../../shared/design/physicell-semantics.md.
+ * Semantics: ../../shared/design/physicell-semantics.md; the writer is export.ts.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { CounterRng } from '../../random/index.js';
 import { parseUnit } from '../../units/units.js';
-import { PhysiCellError, type PhysiCellWarning } from './errors.js';
+import { assertNoWarnings, PhysiCellError, type PhysiCellWarning } from './errors.js';
 import { NameTable } from './names.js';
 import { parseRulesCsv, IMPORTED_RULE_EVIDENCE, type ImportedRule } from './rules.js';
 import { parseCellsCsv, type PhysiCellAgent } from './cells.js';
@@ -15,20 +16,63 @@ import { parseCellsCsv, type PhysiCellAgent } from './cells.js';
 export { IMPORTED_RULE_EVIDENCE };
 export type { PhysiCellAgent };
 
+/** What `importPhysiCell` reads. Paths are labels for messages and provenance (nothing is read from disk). */
 export interface PhysiCellImportInput {
+  /** Text of PhysiCell_settings.xml. */
   settingsXml: string;
+  /** Path of the settings file, as shown in messages; its folder names the model. */
   settingsPath: string;
+  /** The ruleset CSV the settings name (`references.rules`); read only when the settings enable a ruleset. */
   rulesCsv?: { text: string; path: string };
+  /** The cell positions CSV the settings name (`references.cells`); read only when `<cell_positions enabled="true">`. */
   cellsCsv?: { text: string; path: string };
+  /** When true, any warning makes the import fail with one PhysiCellError listing every warning (CLI `--strict`). */
+  strict?: boolean;
 }
 
+/**
+ * The imported project.
+ *
+ * Coordinates: nichesim's domain is [0, Lx] x [0, Ly] x [0, Lz] (2D: cells on the mid-plane
+ * z = Lz/2). Agent positions are PhysiCell's minus `origin` (the settings' x_min, y_min, z_min);
+ * in 2D, z is set to Lz/2.
+ *
+ * Initial cells, as PhysiCell's standard template creates them (`setup_tissue`): first
+ * `number_of_cells` cells of every type at uniformly random positions, then the cells of
+ * cells.csv (when `<cell_positions enabled="true">`). The model's `initial_number` of each type is
+ * the total (cells.csv rows of that type + number_of_cells), so the mean-field engine starts from
+ * the same numbers as the agent-based one. To run the agent-based engine without placing any cell
+ * twice, give it the complete list and switch off its own random placement:
+ *
+ *     simulate(model, { engine: 'abm', agents: imported.abmAgents(seed), initialAgents: false, seed })
+ *
+ * (`agents` alone with the default `initialAgents: true` would add `initial_number` random cells
+ * of each type on top of the cells.csv cells.)
+ */
 export interface PhysiCellImport {
+  /** ModelInput-shaped plain object (stringify it as YAML/JSON, or parse it with parseModel). */
   model: Record<string, unknown>;
+  /** The cells of cells.csv in nichesim coordinates (um), in file order; undefined when no cells.csv was read. */
   agents?: PhysiCellAgent[];
+  /** Cells of each type (nichesim name) that the standard template places at random: number_of_cells (0 when absent). */
+  randomCells: Record<string, number>;
+  /** PhysiCell coordinates (um) of nichesim's origin: the settings' [x_min, y_min, z_min]. */
+  origin: [number, number, number];
+  /**
+   * The complete initial agent list for the agent-based engine (um, nichesim coordinates):
+   * `randomCells[type]` cells of each type at uniformly random positions in the domain (seeded by
+   * `seed`, default 1; reproducible; PhysiCell's own random positions cannot be reproduced), then
+   * `agents`. Its length per type equals the model's initial_number.
+   * @throws RangeError unless seed is an integer in [0, 2^32)
+   */
+  abmAgents(seed?: number): PhysiCellAgent[];
   warnings: PhysiCellWarning[];
   /** Enabled ruleset and cell-position files named by the settings (paths as written). */
   references: { rules?: string; cells?: string };
 }
+
+/** Random stream of the positions `abmAgents` gives to number_of_cells cells ("PCNC"). */
+const STREAM_RANDOM_CELLS = 0x50434e43;
 
 const ELEMENT_NODE = 1;
 
@@ -73,6 +117,20 @@ export function mapUnit(u: string | null | undefined): string | null {
   }
 }
 
+/**
+ * Reads a PhysiCell 1.14 project (settings XML, v3 or v1 rules CSV, headed or headerless cells CSV).
+ *
+ * Units: PhysiCell's (min, micron, 1/min, micron^2/min, micron^3) are nichesim's canonical units,
+ * so numbers are copied; an element whose `units` attribute names another known unit becomes a
+ * "value unit" string. Names: PhysiCell names become identifiers (names.ts); the original is kept
+ * as `label`.
+ * @returns the model, the cells.csv agents, the random cells, `abmAgents(seed)`, located warnings for
+ *   everything nichesim does not represent, and the files the settings reference
+ * @throws PhysiCellError (file, line, column, element) for malformed XML or CSV, unknown or
+ *   duplicate names (cell types, substrates, user parameters, rules naming one behaviour twice),
+ *   non-finite numbers ('NA', 'inf', empty), zero or negative phase durations; with `strict`, for
+ *   any warning (all listed)
+ */
 export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
   const file = input.settingsPath;
   const warnings: PhysiCellWarning[] = [];
@@ -109,7 +167,7 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     }
     const t = text(el);
     if (t === '' && fallback !== undefined) return fallback;
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) fail(el, `"${t}" is not a finite number`);
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) || !Number.isFinite(Number(t))) fail(el, `"${t}" is not a finite number`);
     return Number(t);
   };
   /** A number in a canonical unit, or a "value unit" string when the element states another known unit. */
@@ -275,13 +333,15 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
   };
 
   const cellTypes: Record<string, unknown> = {};
+  /** Cell types whose motility PhysiCell disables (rules on their migration then do nothing there). */
+  const motilityOff = new Map<string, Element>();
   for (const def of defs) {
     const name = def.getAttribute('name') as string;
     const id = names.cellTypes.get(name) as string;
     const chain = chainOf(def);
     const ct: Record<string, unknown> = {};
     if (id !== name) ct.label = name;
-    ct.source = `PhysiCell ${file}, cell_definition "${name}" (line ${lineOf(def) ?? '?'})`;
+    ct.source = `PhysiCell ${file}, cell_definition "${name}"`;
 
     // cycle
     const cycle = find(chain, 'phenotype', 'cycle');
@@ -308,7 +368,8 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
         phases++;
         fixed ||= truthy(rEl.getAttribute('fixed_duration'));
       }
-      const entry = blocked || total === 0 ? 0 : 1 / total;
+      // One stochastic rate (live cycle, code 5) is kept exactly, not as 1/(1/r).
+      const entry = blocked || total === 0 ? 0 : durs.length === 0 && rates.length === 1 ? num(rates[0]) : 1 / total;
       ct.cycle_entry = entry;
       if (phases > 1 || fixed) {
         warn(cycle, `cell type "${name}": cycle model ${cycle.getAttribute('code') ?? ''} (${cycle.getAttribute('name') ?? ''}) has ${phases} phase${phases === 1 ? '' : 's'}${fixed ? ' with fixed durations' : ''}; collapsed to one exponential cycle_entry rate = 1 / total duration = ${entry.toPrecision(4)} 1/min (division times are exponential, not phase-structured)`);
@@ -351,6 +412,7 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     if (mech) warnOnce('mechanics', mech, 'mechanics parameters (adhesion and repulsion strengths, adhesion affinities, equilibrium distances, spring attachments) are not imported; nichesim uses its default mechanics for every cell type');
     // motility
     const mot = find(chain, 'phenotype', 'motility');
+    if (!mot || !truthy(text(path(mot, 'options', 'enabled')))) motilityOff.set(id, mot ?? def);
     if (mot) {
       const enabled = truthy(text(path(mot, 'options', 'enabled')));
       if (enabled) {
@@ -367,12 +429,15 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
           const sEl = kid(basic, 'substrate');
           chemo[subRef(text(sEl), sEl as Element)] = num(kid(basic, 'direction'), 1);
         }
-        ct.motility = {
+        const motility = {
           migration_speed: qty(kid(mot, 'speed'), ['um/min'], 0),
           persistence_time: qty(kid(mot, 'persistence_time'), ['min'], 1),
           migration_bias: num(kid(mot, 'migration_bias'), 0),
           chemotaxis: chemo,
         };
+        // Motility at nichesim's defaults is left out (the model then reads the same).
+        const atDefaults = motility.migration_speed === 0 && motility.persistence_time === 1 && motility.migration_bias === 0 && Object.keys(chemo).length === 0;
+        if (!atDefaults) ct.motility = motility;
       }
     }
     // secretion
@@ -384,7 +449,8 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
         uptake_rate: num(kid(s, 'uptake_rate'), 0),
         net_export_rate: num(kid(s, 'net_export_rate'), 0),
       };
-      if (e.secretion_rate !== 0 || e.uptake_rate !== 0 || e.net_export_rate !== 0) secretion[subRef(sname, s)] = e;
+      // Kept when any value is non-zero: the target matters once a rule raises the secretion rate.
+      if (e.secretion_rate !== 0 || e.secretion_target !== 0 || e.uptake_rate !== 0 || e.net_export_rate !== 0) secretion[subRef(sname, s)] = e;
     }
     if (Object.keys(secretion).length > 0) ct.secretion = secretion;
     // interactions
@@ -407,7 +473,18 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
       }
       if (Object.keys(attack).length > 0) {
         ct.attack = attack;
-        warn(kid(ci, 'attack_rates'), `cell type "${name}": in nichesim an attack kills its target; PhysiCell's attack damage rate (${text(kid(ci, 'attack_damage_rate'))}) and duration (${text(kid(ci, 'attack_duration'))}) are not used`);
+        // PhysiCell 1.14: an attack delivers damage (attack_damage_rate while attached, for
+        // attack_duration on average); the target dies only through its rules.
+        const adr = kid(ci, 'attack_damage_rate');
+        const dur = kid(ci, 'attack_duration');
+        const duration = dur ? num(dur) : 0;
+        if (adr && dur && duration > 0) {
+          ct.attack_damage_rate = qty(adr, ['1/min'], 0);
+          ct.attack_duration = qty(dur, ['min']);
+          warn(kid(ci, 'attack_rates'), `cell type "${name}": an attack adds attack_damage_rate x attack_duration (${text(adr)} x ${text(dur)}) of damage to its target at once; in PhysiCell the damage accrues while the attacker stays attached, for a random time`);
+        } else {
+          warn(kid(ci, 'attack_rates') ?? ci, `cell type "${name}": no positive attack_damage_rate and attack_duration are given, so in nichesim an attack kills its target at once`);
+        }
       }
       for (const [t, e] of named(chain, 'name', 'phenotype', 'cell_interactions', 'fusion_rates', 'fusion_rate')) {
         if (num(e) !== 0) warn(e, `cell type "${name}": fusion with "${t}" is not supported; the fusion rate ${text(e)} 1/min is dropped`);
@@ -420,10 +497,10 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     }
     if (Object.keys(transformation).length > 0) ct.transformation = transformation;
     const integ = find(chain, 'phenotype', 'cell_integrity');
-    for (const tag of ['damage_rate', 'damage_repair_rate']) {
-      const e = kid(integ, tag);
-      if (e && num(e) !== 0) warn(e, `cell type "${name}": ${tag} is not supported (nichesim has no damage variable)`);
-    }
+    const damageRate = kid(integ, 'damage_rate');
+    if (damageRate && num(damageRate) !== 0) warn(damageRate, `cell type "${name}": damage_rate (damage a cell gives itself) is not supported; the rate ${text(damageRate)} 1/min is dropped`);
+    const repair = kid(integ, 'damage_repair_rate');
+    if (repair && num(repair) !== 0) ct.damage_repair_rate = qty(repair, ['1/min']);
     const intra = find(chain, 'phenotype', 'intracellular');
     if (intra) warn(intra, `cell type "${name}": intracellular model (type "${intra.getAttribute('type') ?? ''}") is not supported; the cell's phenotype will not respond to it`);
     const custom = kid(def, 'custom_data');
@@ -438,38 +515,100 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
   // --- user parameters -------------------------------------------------------------------------
   const up = kid(R, 'user_parameters');
   let numberOfCells = 0;
+  const parameters: Record<string, unknown> = {};
+  const seenParams = new Map<string, Element>();
   for (const p of kids(up)) {
-    if (p.tagName === 'number_of_cells') {
+    const tag = p.tagName;
+    const prev = seenParams.get(tag);
+    if (prev) fail(p, `duplicate user parameter "${tag}" (first given at line ${lineOf(prev) ?? '?'})`);
+    seenParams.set(tag, p);
+    if (tag === 'number_of_cells') {
       numberOfCells = num(p, 0);
+      if (!Number.isInteger(numberOfCells) || numberOfCells < 0) fail(p, `number_of_cells must be a whole number of 0 or more, got ${text(p)}`);
       if (numberOfCells > 0) {
-        for (const ct of Object.values(cellTypes)) (ct as Record<string, unknown>).initial_number = numberOfCells;
-        warn(p, `number_of_cells = ${numberOfCells}: imported as initial_number of every cell type (the standard template places them at random)`);
+        warn(p, `number_of_cells = ${numberOfCells}: assumed to be read by the standard template's setup_tissue, which places ${numberOfCells} cells of every type at random before reading cells.csv; they are added to each type's initial_number and placed by abmAgents(seed) (PhysiCell's random positions are not reproduced)`);
       }
-    } else {
-      warn(p, `user parameter "${p.tagName}" is only read by custom C++ code; it has no effect in nichesim`);
+      continue;
     }
+    if (tag === 'random_seed') {
+      warn(p, `random_seed ${text(p)} is not part of a nichesim model; pass the seed to the run`);
+      continue;
+    }
+    const type = (p.getAttribute('type') ?? '').trim().toLowerCase();
+    if (type === 'bool' || type === 'string') {
+      warn(p, `user parameter "${tag}" (${type}) is only read by custom C++ code and nichesim parameters are numbers; it is dropped`);
+      continue;
+    }
+    if (type !== '' && type !== 'int' && type !== 'double') fail(p, `user parameter "${tag}" has type "${type}"; PhysiCell knows int, double, bool and string`);
+    const value = num(p);
+    const id = names.add('parameter', tag);
+    const entry: Record<string, unknown> = { value, source: `PhysiCell user parameter in ${file}` };
+    const unitAttr = (p.getAttribute('units') ?? '').trim();
+    if (unitAttr !== '' && !/^(none|dimensionless|1|-)$/i.test(unitAttr)) {
+      const m = mapUnit(unitAttr);
+      if (m === null) warn(p, `user parameter "${tag}": unit "${unitAttr}" is not a nichesim unit; the value ${value} is imported as dimensionless`);
+      else if (m !== 'dimensionless') entry.unit = m;
+    }
+    const description = (p.getAttribute('description') ?? '').trim();
+    if (description !== '') entry.description = description;
+    parameters[id] = entry;
+    warn(p, `user parameter "${tag}" is only read by custom C++ code; it is kept as parameter "${id}", but nothing in the imported model uses it`);
   }
 
   // --- rules and cells -------------------------------------------------------------------------
   const references: PhysiCellImport['references'] = {};
   let rulesetVersion: string | undefined;
-  const rulesets = kids(path(R, 'cell_rules', 'rulesets'), 'ruleset').filter((r) => truthy(r.getAttribute('enabled')));
+  const allRulesets = kids(path(R, 'cell_rules', 'rulesets'), 'ruleset');
+  const rulesets = allRulesets.filter((r) => truthy(r.getAttribute('enabled')));
+  let readRules = false;
   if (rulesets.length > 0) {
     const r = rulesets[0];
     rulesetVersion = r.getAttribute('version') ?? undefined;
     references.rules = joinPath(text(kid(r, 'folder')), text(kid(r, 'filename')));
+    const format = r.getAttribute('format');
+    if (format !== null && format.toLowerCase() !== 'csv') fail(r, `ruleset format "${format}" is not supported; PhysiCell 1.14 reads csv`);
     if (rulesets.length > 1) warn(rulesets[1], 'only the first enabled ruleset is imported');
     if (!input.rulesCsv) warn(r, `the ruleset ${references.rules} was not given to the importer; its rules are missing`);
+    else readRules = true;
+  } else if (input.rulesCsv) {
+    warn(allRulesets[0] ?? kid(R, 'cell_rules') ?? R, `the settings enable no ruleset, so PhysiCell does not read ${input.rulesCsv.path}; its rules are ignored`);
   }
   const pos = path(R, 'initial_conditions', 'cell_positions');
+  let readCells = false;
   if (pos && truthy(pos.getAttribute('enabled'))) {
     references.cells = joinPath(text(kid(pos, 'folder')), text(kid(pos, 'filename')));
+    const type = pos.getAttribute('type');
+    if (type !== null && type.toLowerCase() !== 'csv') fail(pos, `cell positions of type "${type}" are not supported; use a csv file`);
     if (!input.cellsCsv) warn(pos, `the cell positions ${references.cells} were not given to the importer; those cells are missing`);
+    else readCells = true;
+  } else if (input.cellsCsv) {
+    warn(pos ?? kid(R, 'initial_conditions') ?? R, `the settings do not enable <cell_positions>, so PhysiCell does not read ${input.cellsCsv.path}; its cells are ignored`);
   }
   let rules: ImportedRule[] = [];
-  if (input.rulesCsv) rules = parseRulesCsv(input.rulesCsv.text, input.rulesCsv.path, names, warnings, rulesetVersion);
+  if (readRules && input.rulesCsv) rules = parseRulesCsv(input.rulesCsv.text, input.rulesCsv.path, names, warnings, rulesetVersion);
+  const origin: [number, number, number] = [d('x_min'), d('y_min'), d('z_min')];
+  const size: [number, number, number] = [sx, sy, sz];
   let agents: PhysiCellAgent[] | undefined;
-  if (input.cellsCsv) agents = parseCellsCsv(input.cellsCsv.text, input.cellsCsv.path, names, warnings);
+  if (readCells && input.cellsCsv) agents = parseCellsCsv(input.cellsCsv.text, input.cellsCsv.path, names, warnings, { origin, size, dims: use2D ? 2 : 3 });
+
+  // Rules on the migration of a cell type whose PhysiCell motility is off act in nichesim.
+  const MIGRATION = /^(migration speed|migration bias|migration persistence time|chemotactic response to .+)$/;
+  const migrationWarned = new Set<string>();
+  for (const r of rules) {
+    const el = motilityOff.get(r.cell_type);
+    if (el && MIGRATION.test(r.behaviour) && !migrationWarned.has(r.cell_type)) {
+      migrationWarned.add(r.cell_type);
+      warn(el, `cell type "${r.cell_type}": PhysiCell's motility is disabled, so its rules on migration (e.g. "${r.behaviour}") have no effect there; nichesim applies them (the base values are nichesim's defaults)`);
+    }
+  }
+
+  // Initial numbers: cells.csv rows + number_of_cells, per type.
+  const randomCells: Record<string, number> = {};
+  for (const [id, ct] of Object.entries(cellTypes)) {
+    randomCells[id] = numberOfCells;
+    const n = numberOfCells + (agents ? agents.filter((a) => a.type === id).length : 0);
+    if (n > 0) (ct as Record<string, unknown>).initial_number = n;
+  }
 
   const folder = file.replace(/\\/g, '/').split('/').slice(0, -1).filter((s) => s !== '' && s !== '.' && s !== '..' && s !== 'config').pop() ?? 'physicell';
   let modelName = folder.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -479,15 +618,31 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     nichesim: 1,
     name: modelName,
     title: `PhysiCell project ${folder}`,
-    description: `Imported from ${file}${input.rulesCsv ? `, ${input.rulesCsv.path}` : ''}${input.cellsCsv ? `, ${input.cellsCsv.path}` : ''}.`,
+    description: `Imported from ${file}.`,
     niche: { volume: sx * sy * sz, description: 'the PhysiCell domain volume' },
     simulation: { t_end: tEnd, output_interval: snapshot },
     spatial,
+    ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
     substrates,
     cell_types: cellTypes,
     rules,
   };
-  return { model, agents, warnings, references };
+  if (input.strict) assertNoWarnings(warnings, file);
+  const dims = use2D ? 2 : 3;
+  const abmAgents = (seed = 1): PhysiCellAgent[] => {
+    const rng = new CounterRng(seed);
+    const pair = new Float64Array(2);
+    const out: PhysiCellAgent[] = [];
+    let k = 0;
+    for (const [type, n] of Object.entries(randomCells)) {
+      for (let i = 0; i < n; i++, k++) {
+        rng.uniformPair(STREAM_RANDOM_CELLS, k, 0, 0, pair);
+        out.push({ type, x: pair[0] * sx, y: pair[1] * sy, z: dims === 3 ? rng.uniform(STREAM_RANDOM_CELLS, k, 0, 1) * sz : sz / 2 });
+      }
+    }
+    return agents ? [...out, ...agents.map((a) => ({ ...a }))] : out;
+  };
+  return { model, agents, randomCells, origin, abmAgents, warnings, references };
 }
 
 function joinPath(folder: string, filename: string): string {

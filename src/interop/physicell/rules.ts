@@ -51,14 +51,15 @@ export function splitCsvLine(line: string, expected?: number): Field[] {
   return byComma;
 }
 
-/** Parses a finite number; 'NA', 'inf', 'nan' and empty fields are errors. */
+/** Parses a finite number; 'NA', 'inf', 'nan', overflowing (1e999) and empty fields are errors. */
 export function parseNumberField(f: Field, what: string, file: string, line: number): number {
   const t = f.text;
   if (t === '') throw new PhysiCellError(`${what} is empty; write a number`, { file, line, column: f.column });
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+  const x = Number(t);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) || !Number.isFinite(x)) {
     throw new PhysiCellError(`${what} "${t}" is not a finite number`, { file, line, column: f.column });
   }
-  return Number(t);
+  return x;
 }
 
 const UNSUPPORTED_SIGNAL = [
@@ -109,9 +110,19 @@ function translateBehaviour(text: string, names: NameTable): string | null | 'un
 }
 
 /**
- * Parses a rules CSV.
+ * Parses a rules CSV (PhysiCell 1.14 `parse_csv_rules_v3`, see physicell-semantics.md section 3.1).
+ * Blank lines and lines starting with `//` are skipped; a first row whose first field is
+ * "cell type" is taken as a header; fields are split on commas (on TABs when that does not give
+ * the expected count) and trimmed. Values are copied as written: saturation in the behaviour's
+ * canonical unit (1/min for rates, um/min, min, substrate unit), half-max in the signal's unit.
  * @param version the ruleset version from the settings XML ("3.0", "1.0"), when known; otherwise
  *   the form is taken from the first data row (9 fields: v1, else v3).
+ * @param warnings receives a located warning for each row dropped because nichesim lacks its
+ *   signal or behaviour, and for the v1 base-value column
+ * @returns the rules in file order, citing IMPORTED_RULE_EVIDENCE, with note "imported from <file>"
+ * @throws PhysiCellError (file, line, column) for a v0 ruleset, a wrong field count, an empty
+ *   field, an unknown cell type, signal, behaviour or direction, a non-finite number, and a rule
+ *   that repeats another (same cell type, signal, direction and behaviour, synonyms included)
  */
 export function parseRulesCsv(text: string, file: string, names: NameTable, warnings: PhysiCellWarning[], version?: string): ImportedRule[] {
   let expected: number | undefined;
@@ -183,7 +194,7 @@ export function parseRulesCsv(text: string, file: string, names: NameTable, warn
       cell_type: cellType, signal, direction, behaviour, saturation, half_max, hill_power,
       applies_to_dead: deadNum !== 0,
       evidence: [IMPORTED_RULE_EVIDENCE],
-      note: `imported from ${file} line ${lineNo}`,
+      note: `imported from ${file}`,
     });
   }
   return rules;
