@@ -24,6 +24,8 @@ for (const [name, path, fn] of [
   ['pde', './pde.js', 'benchPde'],
   ['abm', './abm.js', 'benchAbm'],
   ['analysis', './analysis.js', 'benchAnalysis'],
+  ['physicell', './physicell.js', 'benchPhysiCell'],
+  ['app', './app.js', 'benchApp'],
 ] as const) {
   try {
     const mod = (await import(path)) as Record<string, () => Promise<Rows>>;

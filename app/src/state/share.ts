@@ -1,0 +1,165 @@
+/**
+ * Shareable run settings: the model (a shipped path, or the full text of a loaded file,
+ * deflate-compressed and base64url-encoded), parameter overrides, engine, seed, end time,
+ * treatment arms and the open tab, in the URL hash; and the same as a small JSON file.
+ *
+ * Hash keys (URLSearchParams syntax): `model` (shipped path) or `modelz` + `file` (+ `kind=sbml`,
+ * `agentsz`); `set` (repeated, `name=value` in the unit the model wrote it in); `engine`
+ * (`ode`|`abm`); `seed`; `tend` (days); `arm` (repeated, see encodeArm); `tab`.
+ */
+import type { ModelSource, AgentPlacement } from './modelSource.js';
+
+/** A treatment arm of the Therapies view. */
+export type Arm =
+  | { kind: 'scenario'; path: string }
+  /** An intervention given to the current model: start day, cycles, interval (days). */
+  | { kind: 'custom'; intervention: string; start: number; cycles: number; interval: number };
+
+/** Everything a shared link restores. */
+export interface ShareState {
+  source: ModelSource;
+  /** Typed parameter values, by name, in the unit the model wrote them in. */
+  set: Record<string, string>;
+  engine: 'ode' | 'abm';
+  seed: number;
+  /** End time (days), or null for the default. */
+  tEndDays: number | null;
+  arms: Arm[];
+  tab?: string;
+}
+
+/** Format marker of share files. */
+export const SHARE_FORMAT = 'nichesim_share';
+
+function toBase64Url(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
+  return new Uint8Array(await out.arrayBuffer());
+}
+
+/** Text -> deflate-raw -> base64url. */
+export async function compressText(text: string): Promise<string> {
+  return toBase64Url(await pipe(new TextEncoder().encode(text), new CompressionStream('deflate-raw')));
+}
+
+/** base64url -> inflate-raw -> text. @throws Error for damaged data */
+export async function decompressText(data: string): Promise<string> {
+  return new TextDecoder().decode(await pipe(fromBase64Url(data), new DecompressionStream('deflate-raw')));
+}
+
+/** An arm as text: `scenario:<path>` or `custom:<intervention>,<start>,<cycles>,<interval>`. */
+export function encodeArm(a: Arm): string {
+  return a.kind === 'scenario' ? `scenario:${a.path}` : `custom:${a.intervention},${a.start},${a.cycles},${a.interval}`;
+}
+
+/** Reads an arm written by encodeArm, or null. */
+export function decodeArm(text: string): Arm | null {
+  if (text.startsWith('scenario:')) return { kind: 'scenario', path: text.slice('scenario:'.length) };
+  const m = /^custom:([A-Za-z][A-Za-z0-9_]*),([-+0-9.eE]+),(\d+),([-+0-9.eE]+)$/.exec(text);
+  if (!m) return null;
+  const [start, cycles, interval] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  if (![start, cycles, interval].every(Number.isFinite)) return null;
+  return { kind: 'custom', intervention: m[1], start, cycles, interval };
+}
+
+/** The URL hash (with '#') for a state. */
+export async function encodeHash(s: ShareState): Promise<string> {
+  const p = new URLSearchParams();
+  if (s.source.kind === 'shipped') p.set('model', s.source.path);
+  else {
+    p.set('file', s.source.file);
+    if (s.source.kind === 'sbml') p.set('kind', 'sbml');
+    p.set('modelz', await compressText(s.source.text));
+    if (s.source.kind === 'sbml' && s.source.settingsText) p.set('settingsz', await compressText(s.source.settingsText));
+    if (s.source.kind === 'text' && s.source.agents?.length) p.set('agentsz', await compressText(JSON.stringify(s.source.agents)));
+  }
+  for (const [k, v] of Object.entries(s.set)) p.append('set', `${k}=${v}`);
+  p.set('engine', s.engine);
+  p.set('seed', String(s.seed));
+  if (s.tEndDays !== null) p.set('tend', String(s.tEndDays));
+  for (const a of s.arms) p.append('arm', encodeArm(a));
+  if (s.tab) p.set('tab', s.tab);
+  return '#' + p.toString();
+}
+
+/**
+ * Reads a URL hash. Returns null when it holds no model.
+ * @throws Error when the compressed model text is damaged
+ */
+export async function decodeHash(hash: string): Promise<ShareState | null> {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  let source: ModelSource;
+  const shipped = p.get('model');
+  const z = p.get('modelz');
+  if (shipped) source = { kind: 'shipped', path: shipped };
+  else if (z) {
+    const text = await decompressText(z);
+    const file = p.get('file') ?? 'user/shared.yaml';
+    if (p.get('kind') === 'sbml') {
+      const sz = p.get('settingsz');
+      source = { kind: 'sbml', file, text, settingsText: sz ? await decompressText(sz) : undefined };
+    } else {
+      const az = p.get('agentsz');
+      source = { kind: 'text', file, text, agents: az ? (JSON.parse(await decompressText(az)) as AgentPlacement[]) : undefined };
+    }
+  } else return null;
+  const set: Record<string, string> = {};
+  for (const kv of p.getAll('set')) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) set[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const seed = Number(p.get('seed') ?? '1');
+  const tend = p.get('tend');
+  const tEndDays = tend === null ? null : Number(tend);
+  return {
+    source,
+    set,
+    engine: p.get('engine') === 'abm' ? 'abm' : 'ode',
+    seed: Number.isInteger(seed) ? seed : 1,
+    tEndDays: tEndDays !== null && Number.isFinite(tEndDays) && tEndDays > 0 ? tEndDays : null,
+    arms: p.getAll('arm').map(decodeArm).filter((a): a is Arm => a !== null),
+    tab: p.get('tab') ?? undefined,
+  };
+}
+
+/** The state as a share file (JSON text; the model text is included as is). */
+export function shareFileText(s: ShareState): string {
+  return JSON.stringify({ [SHARE_FORMAT]: 1, ...s }, null, 2) + '\n';
+}
+
+/** True when a parsed JSON value is a share file. */
+export function isShareFile(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as Record<string, unknown>)[SHARE_FORMAT] === 1;
+}
+
+/** Reads a share file. @throws Error naming what is missing */
+export function readShareFile(data: unknown): ShareState {
+  const o = data as Record<string, unknown>;
+  const src = o.source as ModelSource | undefined;
+  if (!src || typeof src !== 'object' || !('kind' in src)) throw new Error('share file: missing "source" (the model)');
+  if (src.kind === 'shipped' ? typeof src.path !== 'string' : typeof src.text !== 'string' || typeof src.file !== 'string') throw new Error('share file: "source" needs a path, or a file and its text');
+  const seed = Number(o.seed ?? 1);
+  const tEnd = o.tEndDays === null || o.tEndDays === undefined ? null : Number(o.tEndDays);
+  return {
+    source: src,
+    set: typeof o.set === 'object' && o.set !== null ? Object.fromEntries(Object.entries(o.set as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {},
+    engine: o.engine === 'abm' ? 'abm' : 'ode',
+    seed: Number.isInteger(seed) ? seed : 1,
+    tEndDays: tEnd !== null && Number.isFinite(tEnd) && tEnd > 0 ? tEnd : null,
+    arms: Array.isArray(o.arms) ? (o.arms as Arm[]).filter((a) => a && (a.kind === 'scenario' || a.kind === 'custom')) : [],
+    tab: typeof o.tab === 'string' ? o.tab : undefined,
+  };
+}
