@@ -29,7 +29,7 @@ function layer(file: string): number {
   const rel = relative('src', file).split(/[\\/]/);
   const top = rel.length > 1 ? rel[0] : rel[0].replace(/\.ts$/, '');
   const table: Record<string, number> = {
-    random: 0, units: 0, expr: 0, results: 0, version: 0, vocabulary: 0, pk: 0,
+    random: 0, palette: 0, units: 0, expr: 0, results: 0, version: 0, vocabulary: 0, pk: 0,
     model: 1, kb: 1,
     compile: 2,
     engines: 3, pde: 3,

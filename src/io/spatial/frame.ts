@@ -17,7 +17,7 @@
  * apoptotic cells light grey, necrotic cells mid grey, both with a dark outline.
  */
 import { AGENT_STATES, type SpatialSnapshot, type SubstrateGrid } from '../../engines/abm/snapshot.js';
-import { assignColors } from '../report/palette.js';
+import { APOPTOTIC, assignColors, BORDER, DEAD_RIM, defaultRange, EMPTY_PLOT, NECROTIC } from '../../palette/index.js';
 import { CAP_HEIGHT, fitText, lineHeight, textWidth } from './font.js';
 import { COLORMAP_SIZE, NAN_COLOR, VIRIDIS, colormapIndex } from './colormap.js';
 import { Raster, hexToRgb, mixRgb, type RGB } from './raster.js';
@@ -51,11 +51,6 @@ const MINUTES_PER_DAY = 1440;
 const BACKGROUND: RGB = [255, 255, 255];
 const TEXT: RGB = [31, 35, 40];
 const MUTED: RGB = [87, 96, 106];
-const BORDER: RGB = [60, 64, 70];
-const EMPTY_PLOT: RGB = [236, 238, 241];
-const APOPTOTIC: RGB = [225, 225, 225];
-const NECROTIC: RGB = [150, 150, 150];
-const DEAD_RIM: RGB = [40, 40, 40];
 const BLACK: RGB = [0, 0, 0];
 const DEFAULT_WIDTH = 720;
 
@@ -129,19 +124,7 @@ export function frameSubstrate(s: SpatialSnapshot, substrate: string | null | un
   return g;
 }
 
-/** Default colour range of one grid: [min(0, min), max], widened when degenerate. */
-export function defaultRange(values: ArrayLike<number>): [number, number] {
-  let lo = 0;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (!(hi > lo)) hi = lo + 1;
-  return [lo, hi];
-}
+export { defaultRange } from '../../palette/index.js';
 
 /** The colour of each cell type, by index: overrides, else the report's stable palette. */
 export function cellTypeColors(s: SpatialSnapshot, overrides: Record<string, string> = {}): RGB[] {

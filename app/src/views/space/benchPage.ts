@@ -6,7 +6,7 @@
  * substrate (0 to disable the heat map).
  */
 import { SpaceRenderer } from './renderer.js';
-import { jitter, mulberry32, syntheticFrame } from './syntheticFrame.js';
+import { jitter, seededUniform, syntheticFrame } from './syntheticFrame.js';
 
 /** The result the bench publishes on `window.__spaceBench`. */
 export interface SpaceBenchResult {
@@ -39,7 +39,7 @@ export function runSpaceBench(): Promise<SpaceBenchResult> {
   const renderer = new SpaceRenderer(canvas);
   renderer.setSize(width, width);
   const frame = syntheticFrame(n, 42);
-  const rand = mulberry32(7);
+  const rand = seededUniform(7);
   out.textContent = `running: n = ${n} for ${duration} s…`;
 
   return new Promise((resolve) => {

@@ -36,22 +36,8 @@ export function findSubstrate(frame: SpaceFrame | null, name: string | null): Sp
   return frame.substrates.find((s) => s.name === name) ?? null;
 }
 
-/**
- * Heat-map colour range of a grid: [min(0, min), max] over the finite values (as the CLI's
- * frames), widened to [lo, lo + 1] when degenerate.
- */
-export function substrateRange(values: ArrayLike<number>): [number, number] {
-  let lo = 0;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (!(hi > lo)) hi = lo + 1;
-  return [lo, hi];
-}
+/** Heat-map colour range of a grid: [min(0, min), max] over the finite values, as the CLI's frames. */
+export { defaultRange as substrateRange } from '../../../../src/palette/index.js';
 
 /** Simulated time as days and hours, e.g. "12 d 5.0 h"; "0 h" at the start. */
 export function formatSimTime(minutes: number): string {

@@ -3,18 +3,14 @@
  * types in a 1000 x 1000 um domain, seeded positions, a few dead cells, and one 50 x 50
  * substrate (a smooth bump).
  */
+import { CounterRng } from '../../../../src/random/index.js';
 import type { SpaceFrame } from '../../worker/protocol.js';
 
-/** mulberry32: a small seeded PRNG returning numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded stream of uniform numbers in [0, 1), from nichesim's counter-based generator. */
+export function seededUniform(seed: number): () => number {
+  const rng = new CounterRng(seed);
+  let k = 0;
+  return () => rng.uniform(0, 0, 0, k++);
 }
 
 const TYPES = [
@@ -27,7 +23,7 @@ const TYPES = [
 
 /** Builds a synthetic frame with `n` agents (seeded; the same seed gives the same frame). */
 export function syntheticFrame(n: number, seed = 1, time = 12 * 1440 + 300): SpaceFrame {
-  const rand = mulberry32(seed);
+  const rand = seededUniform(seed);
   const size: [number, number] = [1000, 1000];
   const x = new Float32Array(n);
   const y = new Float32Array(n);
