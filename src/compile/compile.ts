@@ -46,6 +46,11 @@ export interface CompiledCellType {
   radius: number;
   /** cells */
   initialNumber: number;
+  /**
+   * Time from cycle entry to division (min, >= 0; 0 when the model does not give it). With a
+   * delay d > 0 both engines divide at r / (1 + r·d), r the cycle entry rate after rules.
+   */
+  divisionDelay: number;
   /** min */
   apoptoticClearanceTime: number;
   necroticClearanceTime: number;
@@ -232,6 +237,7 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
       volume,
       radius: Math.cbrt((3 * volume) / (4 * Math.PI)),
       initialNumber: val(c.initialNumber, `${at}.initial_number`),
+      divisionDelay: c.divisionDelay === undefined ? 0 : val(c.divisionDelay, `${at}.division_delay`),
       apoptoticClearanceTime: val(c.apoptoticClearanceTime, `${at}.apoptotic_clearance_time`),
       necroticClearanceTime: val(c.necroticClearanceTime, `${at}.necrotic_clearance_time`),
       base,

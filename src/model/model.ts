@@ -54,6 +54,12 @@ export interface CellType {
   initialNumber: Value;
   volume: Value;
   cycleEntry: Value;
+  /**
+   * Time from cycle entry to division (min; PhysiCell's cycle phases after phase 0), present only
+   * when the model file gives it (absent = 0, so models without it keep their hash). Both engines
+   * divide at r / (1 + r·divisionDelay), r the cycle entry rate after rules.
+   */
+  divisionDelay?: Value;
   apoptosis: Value;
   necrosis: Value;
   apoptoticClearanceTime: Value;

@@ -382,6 +382,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
       initialNumber: value(c.initial_number, F.cells, [...path, 'initial_number']),
       volume: value(c.volume, F.volume, [...path, 'volume']),
       cycleEntry: value(c.cycle_entry, F.rate, [...path, 'cycle_entry']),
+      ...(c.division_delay === undefined ? {} : { divisionDelay: value(c.division_delay, F.timeOrZero, [...path, 'division_delay']) }),
       apoptosis: value(c.apoptosis, F.rate, [...path, 'apoptosis']),
       necrosis: value(c.necrosis, F.rate, [...path, 'necrosis']),
       apoptoticClearanceTime: value(c.apoptotic_clearance_time, F.time, [...path, 'apoptotic_clearance_time']),

@@ -115,8 +115,20 @@ describe.skipIf(!present)('PhysiCell export: the files', () => {
     const defs = children(child(R, 'cell_definitions'), 'cell_definition');
     expect(defs.map((c) => `${c.getAttribute('ID')}:${c.getAttribute('name')}`)).toEqual(['0:malignant epithelial cell', '1:M0 macrophage', '2:M1 macrophage', '3:M2 macrophage', '4:effector T cell', '5:exhausted T cell']);
     const tumour = defs[0];
-    expect(child(tumour, 'phenotype', 'cycle')!.getAttribute('code')).toBe('5');
-    expect(Number(textOf(child(tumour, 'phenotype', 'cycle', 'phase_transition_rates', 'rate')))).toBe(model.cellTypes[0].cycleEntry);
+    // the tumour cells have a division delay: basic Ki67 (code 1), phase 0 at the cycle entry
+    // rate, phase 1 of fixed duration = the delay, division at its exit
+    expect(child(tumour, 'phenotype', 'cycle')!.getAttribute('code')).toBe('1');
+    // (the rate as a rate, the delay as a duration, so both are read back exactly)
+    const links = children(child(tumour, 'phenotype', 'cycle', 'phase_transition_rates'), 'rate');
+    expect(links.map((l) => `${l.getAttribute('start_index')}>${l.getAttribute('end_index')}:${l.getAttribute('fixed_duration')}`)).toEqual(['0>1:false']);
+    expect(Number(textOf(links[0]))).toBe(model.cellTypes[0].cycleEntry);
+    const durations = children(child(tumour, 'phenotype', 'cycle', 'phase_durations'), 'duration');
+    expect(durations.map((l) => `${l.getAttribute('index')}:${l.getAttribute('fixed_duration')}`)).toEqual(['1:true']);
+    expect(Number(textOf(durations[0]))).toBe(model.cellTypes[0].divisionDelay);
+    expect(model.cellTypes[0].divisionDelay).toBe(1 / 0.002083 + 1 / 0.004167 + 1 / 0.016667);
+    // a type without a delay keeps the live cycle (code 5), one stochastic 0 -> 0 transition
+    expect(child(defs[1], 'phenotype', 'cycle')!.getAttribute('code')).toBe('5');
+    expect(children(child(defs[1], 'phenotype', 'cycle', 'phase_transition_rates'), 'rate').map((l) => `${l.getAttribute('start_index')}>${l.getAttribute('end_index')}:${l.getAttribute('fixed_duration')}`)).toEqual(['0>0:false']);
     const death = children(child(tumour, 'phenotype', 'death'), 'model');
     expect(death.map((m) => `${m.getAttribute('code')}:${textOf(child(m, 'death_rate'))}`)).toEqual(['100:0.00007', '101:0.003']);
     expect(textOf(child(tumour, 'phenotype', 'motility', 'options', 'enabled'))).toBe('true');

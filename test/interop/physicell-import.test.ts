@@ -26,7 +26,13 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     expect(m.simulation.t_end).toBe(7200);
     expect(m.niche.volume).toBe(1000 * 1000 * 20);
     const tumour = m.cell_types.malignant_epithelial_cell;
-    expect(tumour.cycle_entry).toBeCloseTo(1 / (1 / 0.00003333 + 1 / 0.002083 + 1 / 0.004167 + 1 / 0.016667), 12);
+    // code 6: phase 0's stochastic exit rate is PhysiCell's "cycle entry", kept exactly; the three
+    // fixed-duration phases (480, 240 and 60 min, given as rates) become the division delay
+    expect(tumour.cycle_entry).toBe(0.00003333);
+    expect(tumour.division_delay).toBe(1 / 0.002083 + 1 / 0.004167 + 1 / 0.016667);
+    expect(Math.abs(tumour.division_delay - 780)).toBeLessThan(0.1);
+    // a single stochastic rate (live, code 5) has no delay
+    expect(m.cell_types.M0_macrophage.division_delay).toBeUndefined();
     expect(tumour.apoptosis).toBe(7e-5);
     expect(tumour.necrosis).toBe(3e-3);
     expect(tumour.secretion.oxygen.uptake_rate).toBe(10);
@@ -46,7 +52,7 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     expect(r.agents).toHaveLength(1300);
     expect(r.warnings.some((w) => w.element === 'cells.csv columns' && w.line === 1)).toBe(true);
     expect(r.warnings.some((w) => w.element === '<custom_data>' && w.line === 327)).toBe(true);
-    expect(r.warnings.some((w) => w.element === '<cycle>' && w.line === 153 && /collapsed/.test(w.message))).toBe(true);
+    expect(r.warnings.some((w) => w.element === '<cycle>' && w.line === 153 && /later phases become division_delay = 780\.1 min/.test(w.message) && /division times are exponential/.test(w.message))).toBe(true);
     expect(r.warnings.some((w) => w.element === '<random_seed>' && w.line === 54)).toBe(true);
     expect(ModelInput.safeParse(m).success).toBe(true);
   });
@@ -64,8 +70,12 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     expect(t.randomCells).toEqual({ default: 5 });
     expect(t.abmAgents(1)).toHaveLength(5);
     expect(ModelInput.safeParse(m).success).toBe(true);
+    // code 6 given as durations: phase 0 (300 min, stochastic) -> cycle entry 1/300; the fixed
+    // phases 480 + 240 + 60 min -> the division delay
+    expect(m.cell_types.default).toMatchObject({ cycle_entry: 1 / 300, division_delay: 780 });
     const e = load('episode');
     expect(ModelInput.safeParse(e.model).success).toBe(true);
+    expect((e.model as any).cell_types.celltype_a).toMatchObject({ cycle_entry: 1 / 300, division_delay: 780 });
     const a = load('asymmetric_division');
     expect(a.warnings.some((w) => w.element === '<standard_asymmetric_division>' && w.line === 93)).toBe(true);
     expect(a.warnings.some((w) => w.element === 'rule' && /asymmetric division/.test(w.message))).toBe(true);

@@ -128,4 +128,27 @@ describe('SBML export of the mean-field form', () => {
     expect(bad).toEqual([]);
     expect(checked).toBeGreaterThan(100);
   });
+
+  it('with division delays (rate r / (1 + r d) on rule-driven cycle entry) still reproduces the mean-field engine', () => {
+    // AML blasts and MSC have rules on cycle entry (contact with M2, contact with blasts,
+    // pressure); with a delay the division reaction must carry r / (1 + r d).
+    const delayed = amlWithDoses(24);
+    const at = (name: string) => delayed.cellTypes.find((c) => c.name === name)!;
+    at('AML_blast').divisionDelay = 780;
+    at('MSC').divisionDelay = { expr: '2 * blast_volume / blast_volume', scale: 600 }; // 1200 min, as an expression
+    const exported = exportSbmlCase(delayed, {}, { absolute: 1e-9, relative: 1e-6 });
+    expect(exported.sbml).not.toBe(xml);
+    expect(exported.sbml).toContain('<apply><divide/><ci> AML_blast_cycle_entry </ci><apply><plus/><cn type="integer"> 1 </cn><apply><times/><ci> AML_blast_cycle_entry </ci><cn type="integer"> 780 </cn>');
+    const ref = simulate(delayed, { rtol: 1e-10, atolCells: 1e-10, atolConcentration: 1e-13 });
+    expect(ref.status).toBe('ok');
+    // the delay matters: blasts grow more slowly than without it
+    const plain = simulate(model, { rtol: 1e-10, atolCells: 1e-10, atolConcentration: 1e-13 });
+    const last = ref.times.length - 1;
+    expect(ref.series.AML_blast[last]).toBeLessThan(0.95 * plain.series.AML_blast[last]);
+    const header = ['time', ...exported.variables.map((v) => v.id)].join(',');
+    const rows = Array.from(ref.times, (t, k) => [t, ...exported.variables.map((v) => ref.series[v.column][k])].join(','));
+    const outcome = runSuiteCase(exported.sbml, exported.settings, [header, ...rows].join('\n'), { rtol: 1e-10, atol: 1e-14 });
+    expect(outcome.reason).toBeNull();
+    expect(outcome.pass).toBe(true);
+  });
 });

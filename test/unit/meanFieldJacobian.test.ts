@@ -276,6 +276,18 @@ rules:
 `;
 const zerosCompiled = compileModel(parseModel(ZEROS, 'zeros.yaml').model);
 
+/**
+ * EVERY_TERM with division delays: T (four rules on cycle entry: S1, contact with P, pressure,
+ * S3) divides at r / (1 + r d) with d = 600 min, Q (a rule on cycle entry read from its volume)
+ * with d = 300 min, P (no rule on cycle entry) with d = 1000 min. A missing chain factor
+ * 1/(1 + r d)^2 on the rule derivatives of T's cycle entry is off by (1 + r d)^2 >= 1.7 there.
+ */
+const EVERY_TERM_DELAYED = EVERY_TERM.replace('    cycle_entry: 0.002 1/min\n    apoptosis: 0.0005 1/min', '    cycle_entry: 0.002 1/min\n    division_delay: 600 min\n    apoptosis: 0.0005 1/min')
+  .replace('    cycle_entry: 0.001 1/min\n', '    cycle_entry: 0.001 1/min\n    division_delay: 1000 min\n')
+  .replace('    initial_number: 10\n', '    initial_number: 10\n    division_delay: 5 h\n');
+const everyTermDelayed = (): Model => parseModel(EVERY_TERM_DELAYED, 'every-term-delayed.yaml').model;
+const everyTermDelayedCompiled = compileModel(everyTermDelayed());
+
 /** Asserts agreement; `minNonzero` guards against comparing two (nearly) empty matrices. */
 function expectJacobianMatches(sys: MeanFieldSystem, t: number, y: Float64Array, minNonzero = sys.n): void {
   const { failures, nonzero } = compareJacobian(sys, t, y);
@@ -350,6 +362,30 @@ describe('analytic Jacobian vs a careful numerical Jacobian', () => {
     y[1] = 3;
     y[sys.nT + 1] = 0.5;
     expectJacobianMatches(sys, 0, y);
+  });
+
+  it('a model with division delays and rules on cycle entry: the chain factor 1/(1 + r d)^2', () => {
+    expect(everyTermDelayedCompiled.cellTypes.map((c) => c.divisionDelay)).toEqual([1000, 300, 600]);
+    const sys = new MeanFieldSystem(everyTermDelayedCompiled);
+    expectJacobianMatches(sys, 0, sys.initialState());
+    const { states } = integrate(everyTermDelayedCompiled, [1, 3, 6, 20]);
+    for (const [k, y] of states.entries()) expectJacobianMatches(sys, [1, 3, 6, 20][k] * DAY, y);
+    // T's cycle entry is well above its base, so r d is not small and the factor matters
+    const r = sys.evaluateBehaviours(6 * DAY, states[2])[2][0];
+    expect(r * 600).toBeGreaterThan(0.3);
+    // the delay changes the run (T grows more slowly than without delays)
+    const plain = integrate(everyTermCompiled, [6]).states[0];
+    expect(states[2][2]).toBeLessThan(0.9 * plain[2]);
+  });
+
+  it('the default AML model with division delays on blasts and MSC (rules on their cycle entry)', () => {
+    const m = structuredClone(aml);
+    for (const c of m.cellTypes) if (c.name === 'AML_blast' || c.name === 'MSC') c.divisionDelay = c.name === 'MSC' ? 2000 : 780;
+    const compiled = compileModel(m);
+    const sys = new MeanFieldSystem(compiled);
+    expectJacobianMatches(sys, 0, sys.initialState());
+    const { states } = integrate(compiled, [10, 60]);
+    for (const [k, y] of states.entries()) expectJacobianMatches(sys, [10, 60][k] * DAY, y);
   });
 
   it('overwrites every entry and does not depend on earlier calls', () => {
@@ -446,14 +482,17 @@ describe('runs with the analytic Jacobian', () => {
     }
   });
 
-  it('a model with every term and an infusion: analytic and forward-difference runs agree', () => {
-    const a = simulate(everyTerm());
+  it.each([
+    ['every term', everyTerm],
+    ['every term and division delays', everyTermDelayed],
+  ] as const)('a model with %s and an infusion: analytic and forward-difference runs agree', (_label, make) => {
+    const a = simulate(make());
     const proto = MeanFieldSystem.prototype as { jacobian?: MeanFieldSystem['jacobian'] };
     const saved = proto.jacobian;
     let b: ReturnType<typeof simulate>;
     try {
       delete proto.jacobian;
-      b = simulate(everyTerm());
+      b = simulate(make());
     } finally {
       proto.jacobian = saved;
     }

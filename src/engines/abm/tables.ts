@@ -51,6 +51,11 @@ export interface AbmTables {
   readonly interactionKind: Int32Array;
   readonly interactionTarget: Int32Array;
   readonly interactionSlot: Int32Array;
+  /**
+   * [nT] time from cycle entry to division d (min, 0 = none): an agent with cycle entry r > 0
+   * divides at r / (1 + r d) when d > 0.
+   */
+  readonly divisionDelay: Float64Array;
   /** [nT] target volume (um^3), radius (um), clearance times (min). */
   readonly volume: Float64Array;
   readonly radius: Float64Array;
@@ -190,6 +195,7 @@ export function buildAbmTables(model: CompiledModel): AbmTables {
     interactionSlot: Int32Array.from(slots),
     volume: Float64Array.from(model.cellTypes, (c) => c.volume),
     radius: Float64Array.from(model.cellTypes, (c) => c.radius),
+    divisionDelay: Float64Array.from(model.cellTypes, (c) => c.divisionDelay),
     apoptoticClearanceTime: Float64Array.from(model.cellTypes, (c) => c.apoptoticClearanceTime),
     necroticClearanceTime: Float64Array.from(model.cellTypes, (c) => c.necroticClearanceTime),
     motile: Uint8Array.from(types, (i) => (active(i, Layout.MIGRATION_SPEED) ? 1 : 0)),

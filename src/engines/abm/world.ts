@@ -36,7 +36,9 @@
  *      volume, the time, dead = 0, its damage (see "Attack damage" below). Dead agents keep their values (they neither secrete, move, nor
  *      decide; their uptake uses the base rate, as in the mean-field engine);
  *   d. decisions, from the state at the start of the step: a live agent with rates apoptosis a,
- *      necrosis x, transformation t_j and cycle entry b (total R) has an event with probability
+ *      necrosis x, transformation t_j and division b (total R; b is the cycle entry rate r, or
+ *      r / (1 + r d) when its type has a division delay d > 0, as in the mean-field engine;
+ *      division times stay exponential) has an event with probability
  *      1 − exp(−R·dt), which is apoptosis, necrosis, transformation to j or division with
  *      probability proportional to its rate (competing risks: for a single rate this is
  *      1 − exp(−r·dt), and at most one event per agent and step). A dead agent is removed with
@@ -1068,7 +1070,11 @@ export class World {
       }
       const rA = nonNegative(this.behaviour(a, Layout.APOPTOSIS));
       const rX = nonNegative(this.behaviour(a, Layout.NECROSIS));
-      const rB = nonNegative(this.behaviour(a, Layout.CYCLE_ENTRY));
+      let rB = nonNegative(this.behaviour(a, Layout.CYCLE_ENTRY));
+      // Division at r_eff = r / (1 + r d) with a division delay d > 0 (the mean-field birth rate;
+      // computed only then, so models without a delay are unchanged bit for bit).
+      const delay = t.divisionDelay[ty];
+      if (delay > 0 && rB > 0) rB = rB / (1 + rB * delay);
       let total = rA + rX + rB;
       for (let q = t.transformStart[ty]; q < t.transformStart[ty + 1]; q++) total += nonNegative(this.behaviour(a, t.layout.transformTo(t.transformTarget[q])));
       if (!(total > 0)) continue;

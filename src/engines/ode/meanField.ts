@@ -12,6 +12,8 @@
  * Equations (V = niche volume, V_i cell volume, b_i behaviours of type i from rules):
  *   dN_i/dt = (cycle_i - apoptosis_i - necrosis_i - Σ_j transform_ij) N_i + Σ_j transform_ji N_j
  *             + influx_i - Σ_k eaten_ki - Σ_k killed_ki
+ *   (cycle_i is the cycle entry rate r, or r / (1 + r d_i) for a type with a division delay
+ *   d_i > 0: the exponential rate with PhysiCell's mean cycle time 1/r + d_i.)
  *   dA_i/dt = apoptosis_i N_i + Σ_k killed_ki - A_i / τ_apo,i - phagocytosed apoptotic
  *   dX_i/dt = necrosis_i N_i - X_i / τ_nec,i - phagocytosed necrotic
  *   dρ_s/dt = -λ_s ρ_s + Σ_i N_i (V_i/V) [S_is (T_is - ρ_s) - U_is ρ_s] + Σ_i N_i E_is / V
@@ -190,6 +192,7 @@ function buildTables(model: CompiledModel): MeanFieldTables {
     contactVolume,
     volume: Float64Array.from(model.cellTypes, (c) => c.volume),
     pressurePerCell: Float64Array.from(model.cellTypes, (c) => c.volume / V / CLOSE_PACKING_FRACTION),
+    divisionDelay: Float64Array.from(model.cellTypes, (c) => c.divisionDelay),
     apoptoticClearanceTime: Float64Array.from(model.cellTypes, (c) => c.apoptoticClearanceTime),
     necroticClearanceTime: Float64Array.from(model.cellTypes, (c) => c.necroticClearanceTime),
     base,
@@ -423,7 +426,12 @@ export class MeanFieldSystem implements OdeSystem {
       const N = pos(y[i]);
       const A = pos(y[nT + i]);
       const X = pos(y[2 * nT + i]);
-      dy[i] += (beh[o + Layout.CYCLE_ENTRY] - beh[o + Layout.APOPTOSIS] - beh[o + Layout.NECROSIS]) * N + beh[o + Layout.INFLUX];
+      // Birth: cycle entry r, or r_eff = r / (1 + r d) with a division delay d > 0 (computed only
+      // then, so models without a delay are unchanged bit for bit).
+      let birth = beh[o + Layout.CYCLE_ENTRY];
+      const delay = tb.divisionDelay[i];
+      if (delay > 0) birth = birth / (1 + birth * delay);
+      dy[i] += (birth - beh[o + Layout.APOPTOSIS] - beh[o + Layout.NECROSIS]) * N + beh[o + Layout.INFLUX];
       dy[nT + i] += beh[o + Layout.APOPTOSIS] * N - A / tb.apoptoticClearanceTime[i];
       dy[2 * nT + i] += beh[o + Layout.NECROSIS] * N - X / tb.necroticClearanceTime[i];
       for (let q = tb.transformStart[i], qEnd = tb.transformStart[i + 1]; q < qEnd; q++) {

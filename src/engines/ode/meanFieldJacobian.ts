@@ -10,7 +10,8 @@
  * where r runs over the behaviours that carry rules (all other behaviours are constants).
  *
  * 1. Direct part ∂F/∂y at fixed b, term by term of meanField.ts:
- *    - linear rates: ∂(b N_i)/∂N_i = b; clearance ∂(A_i/τ)/∂A_i = 1/τ;
+ *    - linear rates: ∂(b N_i)/∂N_i = b; clearance ∂(A_i/τ)/∂A_i = 1/τ; birth at
+ *      r_eff = r / (1 + r d) for a type with a division delay d > 0 (r itself for d = 0);
  *    - live interactions, flux r N_i p(n_ij) with n_ij = pos(N_j) c_ij and p(n) = 1 − exp(−n):
  *      ∂/∂N_i = r p, ∂/∂N_j = r N_i exp(−n_ij) c_ij;
  *    - dead-cell phagocytosis, F = e N_i p(n_A) with n_A = Σ_j pos(A_j) c_ij, split with weights
@@ -25,7 +26,9 @@
  *    Signals are linear in y (substrate = ρ_s; contact with j = pos(N_j) c_ij; contact with live
  *    / dead cells = sums of those; pressure = Σ (pos(N_j) + pos(A_j) + pos(X_j)) V_j / V / 0.74);
  *    volume, time and the dead flag do not depend on y. ∂F/∂b_r is the coefficient of b_r in F
- *    (e.g. N_i for cycle entry, N_i (V_i/V)(T − ρ) for secretion, −N_i p(n_ij) for phagocytosis).
+ *    (e.g. N_i for cycle entry, N_i (V_i/V)(T − ρ) for secretion, −N_i p(n_ij) for phagocytosis);
+ *    for cycle entry with a division delay d > 0 it carries the chain factor
+ *    d r_eff/d r = 1/(1 + r d)², i.e. N_i / (1 + r d)².
  *
  * Kinks (where the right-hand side switches a term off) take the derivative of the switched-off
  * side, which is what the right-hand side computes there: pos(x) has derivative 0 at x <= 0; a
@@ -83,6 +86,11 @@ export interface MeanFieldTables {
   readonly volume: Float64Array;
   /** [nT] ∂pressure/∂(any pool of type j) = V_j / V / 0.74 (1/cell). */
   readonly pressurePerCell: Float64Array;
+  /**
+   * [nT] time from cycle entry to division d (min, 0 = none): the birth term uses
+   * r_eff = r / (1 + r d), r the cycle entry behaviour, when d > 0 (r itself when d = 0).
+   */
+  readonly divisionDelay: Float64Array;
   /** [nT] apoptotic and necrotic clearance times (min). */
   readonly apoptoticClearanceTime: Float64Array;
   readonly necroticClearanceTime: Float64Array;
@@ -244,7 +252,11 @@ export class MeanFieldJacobian {
       const rowX = (2 * nT + i) * n;
       const apo = beh[o + 1];
       const nec = beh[o + 2];
-      jac[rowN + i] += (beh[o] - apo - nec) * dN;
+      // Birth at r_eff = r / (1 + r d) with a division delay d > 0 (as the right-hand side).
+      let birth = beh[o];
+      const delay = tb.divisionDelay[i];
+      if (delay > 0) birth = birth / (1 + birth * delay);
+      jac[rowN + i] += (birth - apo - nec) * dN;
       jac[rowA + i] += apo * dN;
       jac[rowA + nT + i] -= dA / tb.apoptoticClearanceTime[i];
       jac[rowX + i] += nec * dN;
@@ -360,10 +372,18 @@ export class MeanFieldJacobian {
         const arg = tb.respArg[r];
         let nRows = 0;
         switch (kind) {
-          case K_CYCLE:
+          case K_CYCLE: {
+            // ∂(r_eff N)/∂r = N / (1 + r d)^2 with a division delay d > 0 (r_eff = r / (1 + r d)).
+            const delay = tb.divisionDelay[i];
+            let f = N;
+            if (delay > 0) {
+              const q = 1 + beh[i * nB] * delay;
+              f = N / (q * q);
+            }
             rows[nRows] = i;
-            rowFactor[nRows++] = N;
+            rowFactor[nRows++] = f;
             break;
+          }
           case K_APOPTOSIS:
           case K_NECROSIS:
             rows[nRows] = i;

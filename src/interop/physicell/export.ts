@@ -21,7 +21,11 @@
  *   written as expressions over parameters are evaluated (a warning says the link is lost).
  * - Domain: x in [0, Lx], y in [0, Ly] (nichesim's frame, so positions are written unchanged);
  *   2D: z in [-Lz/2, Lz/2] and cells at z = 0 (PhysiCell's 2D convention); 3D: z in [0, Lz].
- * - Cycle: the live model (code 5) with one stochastic transition 0 -> 0 at the cycle entry rate.
+ * - Cycle: the live model (code 5) with one stochastic transition 0 -> 0 at the cycle entry rate;
+ *   for a type with a division delay, the basic Ki67 model (code 1): phase 0 -> 1 stochastic at
+ *   the cycle entry rate (what PhysiCell's rule behaviour "cycle entry" sets, written as a rate),
+ *   phase 1 -> 0 of fixed duration division_delay (written as a duration, index 1), division at
+ *   the exit of phase 1.
  *   Death: apoptosis (code 100) and necrosis (code 101) at their rates; the apoptotic phase and
  *   the lysed necrotic phase last the clearance times, stochastically (fixed_duration false), as
  *   nichesim removes dead cells with rate 1/clearance time; PhysiCell's default volume-change
@@ -449,12 +453,28 @@ export function exportPhysiCell(model: Model, options: PhysiCellExportOptions = 
     if (provenance) line(2, `<!-- ${xmlComment(`${c.name}: ${provenance.replace(/\s+/g, ' ')}`)} -->`);
     line(2, `<cell_definition name="${xmlAttr(typeName.get(c.name) as string)}" ID="${id}">`);
     line(3, '<phenotype>');
-    // cycle: live, one stochastic transition
-    line(4, '<cycle code="5" name="live">');
-    line(5, '<phase_transition_rates units="1/min">');
-    leaf(6, 'rate', rate(c.cycleEntry, 'cycle_entry'), ' start_index="0" end_index="0" fixed_duration="false"');
-    line(5, '</phase_transition_rates>');
-    line(4, '</cycle>');
+    const delay = c.divisionDelay === undefined ? 0 : val(c.divisionDelay, `${at}.division_delay`);
+    if (delay > 0) {
+      // cycle: basic Ki67, phase 0 exits stochastically at the cycle entry rate (PhysiCell's
+      // "cycle entry"), phase 1 lasts division_delay (fixed duration), division at its exit.
+      // PhysiCell reads the rates, then the durations, each setting its own link; the delay is
+      // written as a duration so that it is read back exactly.
+      line(4, '<cycle code="1" name="Ki67 (basic)">');
+      line(5, '<phase_transition_rates units="1/min">');
+      leaf(6, 'rate', rate(c.cycleEntry, 'cycle_entry'), ' start_index="0" end_index="1" fixed_duration="false"');
+      line(5, '</phase_transition_rates>');
+      line(5, '<phase_durations units="min">');
+      leaf(6, 'duration', fmt(delay), ' index="1" fixed_duration="true"');
+      line(5, '</phase_durations>');
+      line(4, '</cycle>');
+    } else {
+      // cycle: live, one stochastic transition
+      line(4, '<cycle code="5" name="live">');
+      line(5, '<phase_transition_rates units="1/min">');
+      leaf(6, 'rate', rate(c.cycleEntry, 'cycle_entry'), ' start_index="0" end_index="0" fixed_duration="false"');
+      line(5, '</phase_transition_rates>');
+      line(4, '</cycle>');
+    }
     // death
     line(4, '<death>');
     line(5, '<model code="100" name="apoptosis">');

@@ -368,11 +368,29 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
         phases++;
         fixed ||= truthy(rEl.getAttribute('fixed_duration'));
       }
-      // One stochastic rate (live cycle, code 5) is kept exactly, not as 1/(1/r).
-      const entry = blocked || total === 0 ? 0 : durs.length === 0 && rates.length === 1 ? num(rates[0]) : 1 / total;
-      ct.cycle_entry = entry;
-      if (phases > 1 || fixed) {
-        warn(cycle, `cell type "${name}": cycle model ${cycle.getAttribute('code') ?? ''} (${cycle.getAttribute('name') ?? ''}) has ${phases} phase${phases === 1 ? '' : 's'}${fixed ? ' with fixed durations' : ''}; collapsed to one exponential cycle_entry rate = 1 / total duration = ${entry.toPrecision(4)} 1/min (division times are exponential, not phase-structured)`);
+      const model = `cycle model ${cycle.getAttribute('code') ?? ''} (${cycle.getAttribute('name') ?? ''}) has ${phases} phase${phases === 1 ? '' : 's'}`;
+      // The phase links, rates (start_index) and durations (index) alike (PhysiCell reads both
+      // lists, rates first); phase 0's exit link is the one of phase 0, else the first one.
+      const links = [...rates.map((el) => ({ el, rate: true, phase: el.getAttribute('start_index') })), ...durs.map((el) => ({ el, rate: false, phase: el.getAttribute('index') }))];
+      const first = links.find((l) => (l.phase ?? '').trim() === '0') ?? links[0];
+      const later = links.filter((l) => l !== first);
+      const laterBlocked = later.some((l) => l.rate && num(l.el) === 0);
+      if (first && later.length > 0 && !truthy(first.el.getAttribute('fixed_duration')) && !laterBlocked) {
+        // PhysiCell's "cycle entry" is phase 0's exit rate: keep it exactly; the later phases
+        // (fixed durations or 1/rate means) become the time from cycle entry to division.
+        const entry = first.rate ? num(first.el) : 1 / num(first.el);
+        let delay = 0;
+        for (const l of later) delay += l.rate ? 1 / num(l.el) : num(l.el);
+        ct.cycle_entry = entry;
+        ct.division_delay = delay;
+        warn(cycle, `cell type "${name}": ${model}; phase 0's exit rate is kept as cycle_entry = ${entry.toPrecision(4)} 1/min (PhysiCell's "cycle entry") and the later phases become division_delay = ${delay.toPrecision(4)} min, so the mean cycle time 1/cycle_entry + division_delay is PhysiCell's; division times are exponential with that mean (rate cycle_entry / (1 + cycle_entry x division_delay)), not phase-structured`);
+      } else {
+        // One stochastic rate (live cycle, code 5) is kept exactly, not as 1/(1/r).
+        const entry = blocked || total === 0 ? 0 : durs.length === 0 && rates.length === 1 ? num(rates[0]) : 1 / total;
+        ct.cycle_entry = entry;
+        if (phases > 1 || fixed) {
+          warn(cycle, `cell type "${name}": ${model}${fixed ? ' with fixed durations' : ''}; collapsed to one exponential cycle_entry rate = 1 / total duration = ${entry.toPrecision(4)} 1/min (division times are exponential, not phase-structured)`);
+        }
       }
       const asym = kid(cycle, 'standard_asymmetric_division');
       if (asym && truthy(asym.getAttribute('enabled'))) warn(asym, `cell type "${name}": asymmetric division is not supported; daughters keep the parent's type`);

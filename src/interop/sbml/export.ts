@@ -12,7 +12,8 @@
  *   acts on them, otherwise set by an assignment rule implementing the Hill response of
  *   vocabulary/responses.ts; the mean-field signals (contact, pressure) as assignment rules;
  *   infusion rates; the model's derived outputs and the dead-cell totals as assignment rules.
- * - Reactions: division, influx, apoptosis, necrosis, clearance, transformation, phagocytosis and
+ * - Reactions: division (at the cycle entry rate r, or r / (1 + r d) for a type with a division
+ *   delay d > 0), influx, apoptosis, necrosis, clearance, transformation, phagocytosis and
  *   attack of live cells (Poisson contact closure 1 − exp(−n)), phagocytosis of dead cells,
  *   secretion/uptake/export per cell type and substrate, uptake by dead cells, decay, exchange
  *   with a Dirichlet boundary, infusion.
@@ -320,7 +321,13 @@ class Exporter {
       const N = pos(ci(this.live[i]));
       const A = pos(ci(this.apo[i]));
       const X = pos(ci(this.nec[i]));
-      if (this.active(i, Layout.CYCLE_ENTRY)) this.reaction(`${ct}_division`, `${ct} division`, { reactants: [], products: [this.live[i]], modifiers: [this.live[i]], rate: times(this.behaviour(i, Layout.CYCLE_ENTRY), N) });
+      if (this.active(i, Layout.CYCLE_ENTRY)) {
+        // Division at the cycle entry rate r, or at r / (1 + r d) with a division delay d > 0.
+        const r = this.behaviour(i, Layout.CYCLE_ENTRY);
+        const d = c.divisionDelay;
+        const birth = d > 0 ? divide(r, plus(num(1), times(r, num(d)))) : r;
+        this.reaction(`${ct}_division`, `${ct} division`, { reactants: [], products: [this.live[i]], modifiers: [this.live[i]], rate: times(birth, N) });
+      }
       if (this.active(i, Layout.INFLUX)) this.reaction(`${ct}_influx`, `${ct} influx`, { reactants: [], products: [this.live[i]], modifiers: [], rate: this.behaviour(i, Layout.INFLUX) });
       if (this.active(i, Layout.APOPTOSIS)) this.reaction(`${ct}_apoptosis`, `${ct} apoptosis`, { reactants: [this.live[i]], products: [this.apo[i]], modifiers: [], rate: times(this.behaviour(i, Layout.APOPTOSIS), N) });
       if (this.active(i, Layout.NECROSIS)) this.reaction(`${ct}_necrosis`, `${ct} necrosis`, { reactants: [this.live[i]], products: [this.nec[i]], modifiers: [], rate: times(this.behaviour(i, Layout.NECROSIS), N) });
