@@ -34,3 +34,16 @@ export function formatQuantity(value: number, unit: string): string {
   const uu = unit.trim();
   return uu === '' || uu === '1' ? n : `${n} ${uu}`;
 }
+
+/**
+ * Compact label with 3 significant digits: plain for 0.001 <= |v| < 1e5 ("12.3"), otherwise
+ * exponent form with a trimmed mantissa ("2e5", "3.5e-6"); axis ticks, colour bars.
+ */
+export function formatCompact(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
+  const [m, e] = v.toExponential(2).split('e');
+  return `${String(Number(m))}e${Number(e)}`;
+}

@@ -456,7 +456,7 @@ export class World {
     s.mx[a] = s.my[a] = s.mz[a] = 0;
     if (this.tables.hasDeadRules[s.type[a]]) {
       if (!this.contacts.valid) this.refreshContacts();
-      this.evaluateDeadRules(a, this.fillSignals(a));
+      this.evaluateRules(a, this.fillSignals(a), true);
     }
     this.refreshSources(a);
   }
@@ -980,22 +980,12 @@ export class World {
     return sig;
   }
 
-  /** Evaluates the rules of agent a's type on `sig` into the agent's behaviour row. */
-  private evaluateRules(a: number, sig: Float64Array): void {
-    const s = this.store;
-    const t = this.tables;
-    const ty = s.type[a];
-    const resp = t.responses[ty];
-    const row = a * s.behaviourWidth;
-    const base = ty * t.nB;
-    for (let k = 0; k < resp.length; k++) s.behaviour[row + k] = evaluateResponse(resp[k], t.base[base + resp[k].behaviour], sig);
-  }
-
   /**
-   * Evaluates only the responses of dead agent a's type that apply to dead cells (PhysiCell: a
-   * dead cell reads just the rules whose applies-to-dead flag is set); its other rows are unused.
+   * Evaluates the rules of agent a's type on `sig` into the agent's behaviour row. With
+   * `deadOnly`, only the responses that apply to dead cells (PhysiCell: a dead cell reads just the
+   * rules whose applies-to-dead flag is set; its other rows are unused).
    */
-  private evaluateDeadRules(a: number, sig: Float64Array): void {
+  private evaluateRules(a: number, sig: Float64Array, deadOnly = false): void {
     const s = this.store;
     const t = this.tables;
     const ty = s.type[a];
@@ -1003,7 +993,8 @@ export class World {
     const row = a * s.behaviourWidth;
     const base = ty * t.nB;
     for (let k = 0; k < resp.length; k++) {
-      if (t.responseDead[base + resp[k].behaviour]) s.behaviour[row + k] = evaluateResponse(resp[k], t.base[base + resp[k].behaviour], sig);
+      if (deadOnly && !t.responseDead[base + resp[k].behaviour]) continue;
+      s.behaviour[row + k] = evaluateResponse(resp[k], t.base[base + resp[k].behaviour], sig);
     }
   }
 
@@ -1018,7 +1009,7 @@ export class World {
     for (let a = 0; a < s.n; a++) {
       if (s.state[a] !== LIVE) {
         if (t.hasDeadRules[s.type[a]]) {
-          this.evaluateDeadRules(a, this.fillSignals(a));
+          this.evaluateRules(a, this.fillSignals(a), true);
           this.refreshSources(a);
         }
         continue;

@@ -17,6 +17,7 @@
  * apoptotic cells light grey, necrotic cells mid grey, both with a dark outline.
  */
 import { AGENT_STATES, type SpatialSnapshot, type SubstrateGrid } from '../../engines/abm/snapshot.js';
+import { formatCompact as formatTick } from '../../units/format.js';
 import { APOPTOTIC, assignColors, BORDER, DEAD_RIM, defaultRange, EMPTY_PLOT, NECROTIC } from '../../palette/index.js';
 import { CAP_HEIGHT, fitText, lineHeight, textWidth } from './font.js';
 import { COLORMAP_SIZE, NAN_COLOR, VIRIDIS, colormapIndex } from './colormap.js';
@@ -67,14 +68,7 @@ export function formatDays(minutes: number): string {
 }
 
 /** Compact tick label: 3 significant digits, exponent form ("2e5") outside [0.001, 10⁵). */
-export function formatTick(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
-  const [m, e] = v.toExponential(2).split('e');
-  return `${String(Number(m))}e${Number(e)}`;
-}
+export { formatTick };
 
 /** A "nice" scale-bar length (1, 2 or 5 × 10^k) close to `target`. */
 function niceLength(target: number): number {

@@ -48,15 +48,8 @@ export function formatSimTime(minutes: number): string {
   return days > 0 ? `${days} d ${h}` : h;
 }
 
-/** A number with 3 significant digits, exponent form outside [0.001, 1e5). */
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
-  const [m, e] = v.toExponential(2).split('e');
-  return `${String(Number(m))}e${Number(e)}`;
-}
+/** A number with 3 significant digits, exponent form outside [0.001, 1e5) (as the CLI's frames). */
+export { formatCompact as formatValue } from '../../../../src/units/format.js';
 
 /** A one-sentence summary of a frame for screen readers (the canvas's aria-label). */
 export function frameSummary(frame: SpaceFrame | null, counts: CellCounts | null, substrate: string | null): string {
