@@ -126,14 +126,19 @@ function isPhysiCellProject(path: string): boolean {
 }
 
 /** `nichesim run PhysiCell_settings.xml`: a PhysiCell project through the importer, on the agent-based engine unless --engine says otherwise. */
-function runPhysiCell(path: string, opts: { out: string; tEnd?: number; method: 'rodas4' | 'dopri5' | 'auto'; rtol: number; seed: number; quiet?: boolean; engine: 'ode' | 'abm'; engineGiven: boolean; dims?: 2 | 3; set: string[]; strict?: boolean; timeUnit?: string }): void {
+function runPhysiCell(path: string, opts: { out: string; tEnd?: number; method: 'rodas4' | 'dopri5' | 'auto'; rtol: number; seed: number; quiet?: boolean; engine: 'ode' | 'abm'; engineGiven: boolean; seedGiven: boolean; dims?: 2 | 3; set: string[]; strict?: boolean; timeUnit?: string }): void {
   if (opts.timeUnit !== undefined) throw new UsageError('--time-unit applies to SBML models');
   const project = loadPhysiCellProject(path, { strict: opts.strict });
   const engine = opts.engineGiven ? opts.engine : 'abm';
   if (opts.dims !== undefined && engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: drop --engine ode');
+  if (opts.dims !== undefined && opts.dims !== project.loaded.model.spatial.dims) {
+    process.stderr.write(`warning: the project is ${project.loaded.model.spatial.dims}D; --dims ${opts.dims} runs it in ${opts.dims}D (Dirichlet conditions of the project then act on faces it may not use)\n`);
+  }
   const parameters = parseOverrides(project.loaded.model, opts.set);
   const progress = progressBar(!!opts.quiet);
-  const agents = project.imported.abmAgents(opts.seed);
+  // The project's random_seed is the default seed (--seed overrides it).
+  const seed = opts.seedGiven ? opts.seed : (project.imported.seed ?? opts.seed);
+  const agents = project.imported.abmAgents(seed);
   const outcome = runJob({
     loaded: project.loaded,
     kb: loadKnowledgeBase(),
@@ -142,7 +147,7 @@ function runPhysiCell(path: string, opts: { out: string; tEnd?: number; method: 
     extraWarnings: project.imported.warnings.map(formatPhysiCellWarning),
     initialCellsSource: project.files.cells,
     options: {
-      engine, tEnd: opts.tEnd, seed: opts.seed, parameters, method: opts.method, rtol: opts.rtol, dims: opts.dims, onProgress: progress,
+      engine, tEnd: opts.tEnd, seed, parameters, method: opts.method, rtol: opts.rtol, dims: opts.dims, onProgress: progress,
       ...(engine === 'abm' ? { agents, initialAgents: false } : {}),
     },
   });
@@ -198,7 +203,7 @@ export function buildProgram(): Command {
       if (!['rodas4', 'dopri5', 'auto'].includes(opts.method)) throw new UsageError(`--method '${opts.method}': expected rodas4, dopri5 or auto`);
       const path = modelArg ?? defaultModelPath();
       if (isPhysiCellProject(path)) {
-        runPhysiCell(path, { ...opts, engineGiven: command.getOptionValueSource('engine') !== 'default' });
+        runPhysiCell(path, { ...opts, engineGiven: command.getOptionValueSource('engine') !== 'default', seedGiven: command.getOptionValueSource('seed') !== 'default' });
         return;
       }
       if (opts.dims !== undefined && opts.engine !== 'abm') throw new UsageError('--dims applies to the agent-based engine: add --engine abm');

@@ -15,15 +15,16 @@ import { buildReportHtml, type ReportInput } from './report/index.js';
  * @throws OutputError when the folder or a file cannot be written
  */
 export function writeRunOutputs(outDir: string, summary: unknown, manifest: unknown, report: ReportInput): string[] {
-  const files: Array<[string, string]> = [
-    ['timeseries.csv', timeseriesCsv(report.result)],
-    ['summary.json', JSON.stringify(summary, null, 2) + '\n'],
-    ['manifest.json', JSON.stringify(manifest, null, 2) + '\n'],
-    ['report.html', buildReportHtml(report)],
+  // The data files first, so a failure while building the report loses no computed row.
+  const files: Array<[string, () => string]> = [
+    ['timeseries.csv', () => timeseriesCsv(report.result)],
+    ['summary.json', () => JSON.stringify(summary, null, 2) + '\n'],
+    ['manifest.json', () => JSON.stringify(manifest, null, 2) + '\n'],
+    ['report.html', () => buildReportHtml(report)],
   ];
   return files.map(([name, content]) => {
     const path = join(outDir, name);
-    writeFileAtomic(path, content);
+    writeFileAtomic(path, content());
     return path;
   });
 }

@@ -157,7 +157,7 @@ export function resultWarnings(result: SimulationResult, compiled: CompiledModel
     if (fraction > worst) (worst = fraction), (at = i);
   }
   if (worst > CLOSE_PACKING_FRACTION) {
-    out.push(`cells fill ${worst.toPrecision(3)} of the niche volume at day ${(result.times[at] / MINUTES_PER_DAY).toPrecision(4)} (close packing is ${CLOSE_PACKING_FRACTION}); the model may lack a crowding rule (e.g. pressure decreases cycle entry)`);
+    out.push(`cells fill ${worst > 1 ? `${worst.toPrecision(3)} times` : `a fraction ${worst.toPrecision(3)} of`} the niche volume at day ${(result.times[at] / MINUTES_PER_DAY).toPrecision(4)} (close packing is ${CLOSE_PACKING_FRACTION}); the model may lack a crowding rule (e.g. pressure decreases cycle entry)`);
   }
   return out;
 }

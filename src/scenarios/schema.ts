@@ -110,14 +110,14 @@ export const DrugOverride = z.strictObject({
   duration: TimeInput.optional(),
   at: TimeInput.optional(),
   every: TimeInput.optional(),
-  count: z.number().int().positive().optional(),
+  count: z.number().int().positive().max(10000, 'at most 10000 administrations per cycle').optional(),
   route: z.enum(ROUTES).optional(),
 });
 
 export const ScenarioInterventionInput = z.strictObject({
   use: Name.describe('Name of an intervention in the library (interventions/*.yaml).'),
   start: TimeInput.default(0).describe('Start of the first cycle.'),
-  cycles: z.number().int().positive().default(1),
+  cycles: z.number().int().positive().max(1000, 'at most 1000 cycles (a memory guard: 1000 cycles of 28 days are 77 years)').default(1),
   interval: TimeInput.optional().describe('Start-to-start time between cycles.'),
   gap: TimeInput.optional().describe('Rest between the end of one cycle and the start of the next.'),
   dose: DoseText.optional().describe('Dose of every administration (for a one-drug intervention).'),

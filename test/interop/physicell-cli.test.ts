@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadPhysiCellProject } from '../../src/io/physicell/index.js';
+import { ModelError } from '../../src/model/diagnostics.js';
 import { describe, expect, it } from 'vitest';
 
 const FIXTURES = join(process.env.NICHESIM_FIXTURES ?? join('..', 'shared', 'fixtures'), 'physicell');
@@ -120,5 +122,24 @@ describe.skipIf(!present)('PhysiCell commands (skipped: fixtures not found when 
     const notProject = cli('import-physicell', dir, '--out', join(dir, 'c.yaml'));
     expect(notProject.code).toBe(1);
     expect(notProject.err).toMatch(/neither PhysiCell_settings\.xml nor config\/PhysiCell_settings\.xml/);
+  });
+
+  it('a value the model rejects after import names the project files and the field, not a line of an intermediate text', () => {
+    const bad = mkdtempSync(join(dir, 'halfmax-'));
+    writeFileSync(join(bad, 'PhysiCell_settings.xml'), readFileSync(join(sample, 'PhysiCell_settings.xml'), 'utf8'));
+    writeFileSync(join(bad, 'cells.csv'), readFileSync(join(sample, 'cells.csv'), 'utf8'));
+    writeFileSync(join(bad, 'cell_rules.csv'), 'malignant epithelial cell,oxygen,decreases,necrosis,0,-3.75,8,0\n');
+    let err: unknown;
+    try {
+      loadPhysiCellProject(bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelError);
+    const d = (err as ModelError).diagnostics[0];
+    expect(d.file).toBe(join(bad, 'PhysiCell_settings.xml'));
+    expect(d.line).toBeNull();
+    expect(d.path).toBe('rules[0].half_max');
+    expect(d.message).toMatch(/in the project as imported: see .*PhysiCell_settings\.xml or .*cell_rules\.csv/);
   });
 });

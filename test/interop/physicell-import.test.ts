@@ -53,7 +53,12 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
     expect(r.warnings.some((w) => w.element === 'cells.csv columns' && w.line === 1)).toBe(true);
     expect(r.warnings.some((w) => w.element === '<custom_data>' && w.line === 327)).toBe(true);
     expect(r.warnings.some((w) => w.element === '<cycle>' && w.line === 153 && /later phases become division_delay = 780\.1 min/.test(w.message) && /division times are exponential/.test(w.message))).toBe(true);
-    expect(r.warnings.some((w) => w.element === '<random_seed>' && w.line === 54)).toBe(true);
+    // rules reading "volume" (nearly constant in nichesim) are flagged at their rows
+    const volumeRows = r.warnings.filter((w) => w.element === 'rule signal' && /"volume"/.test(w.message)).map((w) => w.line);
+    expect(volumeRows).toEqual([14, 15, 21, 22, 26, 27]);
+    // random_seed is the run's default seed, not a loss.
+    expect(r.seed).toBe(0);
+    expect(r.warnings.some((w) => w.element === '<random_seed>')).toBe(false);
     expect(ModelInput.safeParse(m).success).toBe(true);
   });
 
@@ -143,4 +148,15 @@ describe.skipIf(!have)('PhysiCell import (fixtures)', () => {
 
 describe.skipIf(have)('PhysiCell import (fixtures)', () => {
   it('skipped: fixtures not found', () => {});
+});
+
+describe.skipIf(!have)('PhysiCell units attributes are labels', () => {
+  it('reads a value in PhysiCell\'s fixed unit whatever its units attribute says, with a warning (PhysiCell does not convert)', () => {
+    const dir = join(ROOT, 'template');
+    const xml = readFileSync(join(dir, 'PhysiCell_settings.xml'), 'utf8').replace(/<max_time units="[^"]*">\s*([^<]+)</, '<max_time units="hour">120<');
+    const r = importPhysiCell({ settingsXml: xml, settingsPath: 'template/PhysiCell_settings.xml' });
+    expect((r.model as any).simulation.t_end).toBe(120);
+    const w = r.warnings.find((x) => x.element === '<max_time>');
+    expect(w?.message).toMatch(/units="hour" is a label PhysiCell does not convert: the value 120 is read in min/);
+  });
 });

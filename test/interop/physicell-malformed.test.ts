@@ -141,7 +141,7 @@ describe.skipIf(!present)('PhysiCell import: malformed input', () => {
     expect(lines).toHaveLength(lenient.warnings.length + 1);
     expect(lines).toContain(`  rules_sample/cells.csv: line 1, cells.csv columns: ${lenient.warnings.find((w) => w.element === 'cells.csv columns')!.message}`);
     for (const w of lenient.warnings) expect(lines).toContain(`  ${w.file}: ${w.line === undefined ? '' : `line ${w.line}, `}${w.element}: ${w.message}`);
-    expect(lines).toContain(`  rules_sample/PhysiCell_settings.xml: line 54, <random_seed>: ${lenient.warnings.find((w) => w.element === '<random_seed>')!.message}`);
+    expect(lines).toContain(`  rules_sample/PhysiCell_settings.xml: line 327, <custom_data>: ${lenient.warnings.find((w) => w.element === '<custom_data>' && w.line === 327)!.message}`);
     // no warnings: strict passes; the helper on its own
     expect(() => assertNoWarnings([], 'x')).not.toThrow();
     expect(() => assertNoWarnings([{ file: 'a.csv', line: 3, element: 'rule', message: 'lost' }], 'x')).toThrow('x: 1 warning (strict mode: nothing may be lost):\n  a.csv: line 3, rule: lost');

@@ -36,6 +36,11 @@ describe('bad scenario files', () => {
     expect(d.hint).toMatch(/^known interventions: cytarabine_ci, /);
     for (const name of ['chemo_7_3', 'magrolimab', 'pexidartinib', 'plerixafor', 'venetoclax_azacitidine']) expect(d.hint).toContain(name);
   });
+  it('too many cycles is a located error, not an exhausted heap', () => {
+    const [d] = errorsOf('interventions:\n  - {use: azacitidine, start: 90 day, cycles: 100000, interval: 28 day}\n');
+    expect(d).toMatchObject({ file: 'S', line: 6, path: 'interventions[0].cycles' });
+    expect(d.message).toMatch(/at most 1000, got 100000/);
+  });
   it('a dose without a unit', () => {
     expect(errorsOf('interventions:\n  - {use: cytarabine_ci, start: 90 day, dose: 200}\n')).toEqual([
       { severity: 'error', file: 'S', line: 6, column: 47, path: 'interventions[0].dose', message: 'the dose 200 has no unit', hint: "write the dose with its unit, e.g. '100 mg/m^2', '5 mg/kg' or '400 mg'" },

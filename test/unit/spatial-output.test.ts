@@ -750,6 +750,16 @@ describe('report "Space" section', () => {
     expect(html).toContain('not valid base64');
     const ok = buildReportHtml({ ...input, animation: { gifBase64: 'R0lGODlh', caption: 'a < b' } });
     expect(ok).toContain('a &lt; b');
+    // Padding in the middle, or a length that is not a multiple of 4, is not base64 either.
+    expect(buildReportHtml({ ...input, animation: { gifBase64: 'R0==ODlh', caption: '' } })).toContain('not valid base64');
+    expect(buildReportHtml({ ...input, animation: { gifBase64: 'R0lGODl', caption: '' } })).toContain('not valid base64');
+  });
+
+  it('embeds an animation of several megabytes (a long spatial run) without a regular-expression stack overflow', () => {
+    const big = 'R0lGODlh'.repeat(1_000_000); // 8 MB of base64
+    const html = buildReportHtml({ ...input, animation: { gifBase64: big, caption: 'long run' } });
+    expect(html).toContain('<img src="data:image/gif;base64,R0lGODlh');
+    expect(html).not.toContain('not valid base64');
   });
 
   it('captions 3D runs and runs without substrates', () => {

@@ -56,6 +56,8 @@ export interface PhysiCellImport {
   agents?: PhysiCellAgent[];
   /** Cells of each type (nichesim name) that the standard template places at random: number_of_cells (0 when absent). */
   randomCells: Record<string, number>;
+  /** The settings' options/random_seed, when given: the default seed of a run of the project. */
+  seed?: number;
   /** PhysiCell coordinates (um) of nichesim's origin: the settings' [x_min, y_min, z_min]. */
   origin: [number, number, number];
   /**
@@ -176,12 +178,10 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     const u = el?.getAttribute('units');
     if (!el || !u) return v;
     const m = mapUnit(u);
-    if (m !== null && canonical.includes(m)) return v;
-    if (m !== null) {
-      if (m === 'dimensionless') return v;
-      return `${v} ${m}`;
-    }
-    warn(el, `unit "${u}" is not a nichesim unit; the value ${v} is taken in ${canonical[0]}`);
+    if (m !== null && (canonical.includes(m) || m === 'dimensionless')) return v;
+    // PhysiCell reads every value in its fixed units (min, micron, 1/min, ...): the units
+    // attribute is a label, not a conversion. nichesim reads the value the same way.
+    warn(el, `units="${u}" is a label PhysiCell does not convert: the value ${v} is read in ${canonical[0]}, as PhysiCell reads it`);
     return v;
   };
 
@@ -223,8 +223,16 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
   if (kid(overall, 'dt_intracellular')) warn(kid(overall, 'dt_intracellular'), 'intracellular models are not supported; dt_intracellular is ignored');
 
   const options = kid(R, 'options');
+  // random_seed is run setting, not model: the caller uses it as the run's default seed.
+  // (PhysiCell's per-thread generators cannot be reproduced, so the same seed does not give
+  // PhysiCell's run; nichesim's own runs are reproducible from it.)
   const seedEl = kid(options, 'random_seed');
-  if (seedEl) warn(seedEl, `random_seed ${text(seedEl)} is not part of a nichesim model; pass the seed to the run (and PhysiCell's per-thread generators cannot be reproduced)`);
+  let seed: number | undefined;
+  if (seedEl) {
+    const v = num(seedEl);
+    if (!Number.isInteger(v) || v < 0 || v > 2 ** 32 - 1) fail(seedEl, `random_seed must be a whole number from 0 to 4294967295, got ${text(seedEl)}`);
+    seed = v;
+  }
   const springEl = kid(options, 'disable_automated_spring_adhesions');
   if (springEl && !truthy(text(springEl))) warn(springEl, 'automated spring attachments are not simulated by nichesim; attached cells move independently');
 
@@ -660,7 +668,7 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     }
     return agents ? [...out, ...agents.map((a) => ({ ...a }))] : out;
   };
-  return { model, agents, randomCells, origin, abmAgents, warnings, references };
+  return { model, agents, randomCells, origin, abmAgents, warnings, references, ...(seed !== undefined ? { seed } : {}) };
 }
 
 function joinPath(folder: string, filename: string): string {

@@ -190,6 +190,9 @@ export function parseRulesCsv(text: string, file: string, names: NameTable, warn
       throw new PhysiCellError(`duplicate rule: ${fType.text}, ${fSignal.text} ${direction} ${fBeh.text} is already given at line ${prev}`, { file, line: lineNo, column: 1 });
     }
     seen.set(key, lineNo);
+    if (signal === 'volume') {
+      warnings.push({ file, line: lineNo, element: 'rule signal', message: `the signal "volume" reads a nearly constant value in nichesim: cells keep their type's volume (they do not grow through the cycle or halve at division; only phagocytosis enlarges them for a while), so this rule acts at the strength it has at the type's volume` });
+    }
     rules.push({
       cell_type: cellType, signal, direction, behaviour, saturation, half_max, hill_power,
       applies_to_dead: deadNum !== 0,

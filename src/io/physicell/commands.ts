@@ -46,7 +46,7 @@ export function importPhysiCellToFile(path: string, out: string, options: { stri
   const files: string[] = [];
   // Every start cell: cells.csv plus number_of_cells random cells per type (seeded), so the
   // model's initial_cells file holds exactly the cells the agent-based engine starts from.
-  const agents = imported.abmAgents(options.seed ?? 1);
+  const agents = imported.abmAgents(options.seed ?? imported.seed ?? 1);
   if (agents.length > 0) {
     const cellsName = basename(out).replace(/\.(ya?ml|json)$/i, '') + '.cells.csv';
     const cellsPath = join(dirname(out), cellsName);
@@ -81,9 +81,9 @@ export function registerPhysiCellCommands(program: Command): Command {
     .argument('<path>', 'project folder, or its PhysiCell_settings.xml')
     .option('--out <file>', 'model file to write (its initial cells go beside it as <name>.cells.csv)', 'model.yaml')
     .option('--strict', 'treat every warning (an element nichesim does not represent) as an error')
-    .option('--seed <n>', 'seed placing the number_of_cells random cells, if the project has any', seedOption, 1)
+    .option('--seed <n>', "seed placing the number_of_cells random cells, if the project has any (default: the project's random_seed)", seedOption)
     .option('--quiet', 'print nothing but errors and warnings')
-    .action((path: string, opts: { out: string; strict?: boolean; seed: number; quiet?: boolean }) => {
+    .action((path: string, opts: { out: string; strict?: boolean; seed?: number; quiet?: boolean }) => {
       const outcome = importPhysiCellToFile(path, opts.out, { strict: opts.strict, seed: opts.seed });
       for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`);
       if (!opts.quiet) {

@@ -10,6 +10,7 @@ import { formatWarning, importPhysiCell, PhysiCellError, type PhysiCellAgent, ty
 import { parseCellsCsv } from '../../interop/physicell/cells.js';
 import { NameTable } from '../../interop/physicell/names.js';
 import type { Model } from '../../model/model.js';
+import { type Diagnostic, ModelError } from '../../model/diagnostics.js';
 import { type LoadedModel, parseModel } from '../../model/parse.js';
 
 /** True when the file's root element is `<PhysiCell_settings>` (reads at most the first 4 kB). */
@@ -83,7 +84,19 @@ export function loadPhysiCellProject(path: string, options: { strict?: boolean }
   if (rulesCsv) files.rules = rulesCsv.path;
   if (cellsCsv) files.cells = cellsCsv.path;
   const imported = importPhysiCell({ settingsXml, settingsPath: settings, rulesCsv, cellsCsv, strict: options.strict });
-  const loaded = parseModel(stringify(imported.model), settings);
+  // The model is checked as nichesim reads it; its line numbers would be those of an
+  // intermediate YAML text, so problems name the field path and the project's files instead.
+  let loaded: LoadedModel;
+  const where = [settings, files.rules].filter(Boolean).join(' or ');
+  const relocate = (d: Diagnostic): Diagnostic => ({ ...d, file: settings, line: null, column: null, message: `${d.message} (in the project as imported: see ${where})` });
+  try {
+    loaded = parseModel(stringify(imported.model), settings);
+  } catch (e) {
+    if (e instanceof ModelError) throw new ModelError(e.diagnostics.map(relocate));
+    throw e;
+  }
+  for (const r of loaded.model.rules) r.line = null;
+  loaded.warnings = loaded.warnings.map(relocate);
   return { imported, loaded, files };
 }
 

@@ -226,13 +226,20 @@ function footerHtml(result: SimulationResult): string {
   );
 }
 
-/** Strict base64 (no whitespace, padding only at the end), so the data URI cannot break out of the attribute. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Strict base64 (no whitespace, padding only at the end, length a multiple of 4), so the data URI
+ * cannot break out of the attribute. A plain character class: a grouped, repeated pattern
+ * overflows the regular-expression stack on animations of several megabytes.
+ */
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
+function isBase64(s: string): boolean {
+  return s.length % 4 === 0 && BASE64_CHARS.test(s);
+}
 
 /** The "Space" section body: the spatial animation as an inline GIF with its caption. */
 function spaceHtml(animation: { gifBase64: string; caption: string }): string {
   const b64 = String(animation.gifBase64 ?? '');
-  if (b64.length === 0 || !BASE64.test(b64)) return '<p class="none">The animation could not be embedded (its data is not valid base64).</p>';
+  if (b64.length === 0 || !isBase64(b64)) return '<p class="none">The animation could not be embedded (its data is not valid base64).</p>';
   const caption = String(animation.caption ?? '');
   return (
     `<figure class="animation-figure"><img src="data:image/gif;base64,${b64}" alt="${escapeHtml(caption || 'Animation of the spatial simulation')}">` +
