@@ -149,6 +149,12 @@ export interface Spatial {
    * the core reads no files). The agent-based engine then starts from exactly those cells.
    */
   initialCells?: string;
+  /**
+   * Agent-based engine: a contact interaction's rate per predator ('per-predator', default, the
+   * mean-field closure) or per eligible neighbour ('per-neighbour', PhysiCell 1.14). Present only
+   * when the model writes it.
+   */
+  contactInteractions?: 'per-predator' | 'per-neighbour';
 }
 
 /**

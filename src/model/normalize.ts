@@ -280,6 +280,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
     dtPhenotype: literal(sp.dt_phenotype, F.time, ['spatial', 'dt_phenotype']),
     snapshotInterval: literal(sp.snapshot_interval, F.time, ['spatial', 'snapshot_interval']),
     ...('initial_cells' in sp && sp.initial_cells !== undefined ? { initialCells: sp.initial_cells } : {}),
+    ...('contact_interactions' in sp && sp.contact_interactions !== undefined ? { contactInteractions: sp.contact_interactions } : {}),
   };
   if (spatial.dtDiffusion > spatial.dtMechanics || spatial.dtMechanics > spatial.dtPhenotype) {
     err(['spatial'], `time steps must satisfy dt_diffusion <= dt_mechanics <= dt_phenotype (got ${spatial.dtDiffusion}, ${spatial.dtMechanics}, ${spatial.dtPhenotype} min)`, 'PhysiCell defaults are 0.01, 0.1 and 6 min');

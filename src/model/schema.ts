@@ -163,6 +163,7 @@ export const SpatialInput = z.strictObject({
   dt_mechanics: QuantityInput.default('0.1 min').describe('Time step of motion and contact interactions (min); PhysiCell default 0.1 min.'),
   dt_phenotype: QuantityInput.default('6 min').describe('Time step of rules, cycle, death and transformation (min); PhysiCell default 6 min.'),
   snapshot_interval: QuantityInput.default('1 day').describe('Time between saved agent and substrate snapshots (min).'),
+  contact_interactions: z.enum(['per-predator', 'per-neighbour']).optional().describe("How the agent-based engine scales a contact interaction's rate r (phagocytose, attack) with the number k of eligible neighbours: per-predator (default: rate r whenever k >= 1, the mean-field engine's closure) or per-neighbour (rate k*r, as PhysiCell 1.14; set by the PhysiCell importer)."),
   initial_cells: z.string().min(1).optional().describe('CSV of initial cell positions (header x,y,z,type; um; PhysiCell cells.csv form), relative to the model file. When given, the agent-based engine starts from exactly these cells instead of placing initial_number cells of each type at random.'),
 });
 

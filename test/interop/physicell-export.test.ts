@@ -187,7 +187,8 @@ describe('PhysiCell export: nichesim models', () => {
     // values come back as the numbers the expressions evaluate to
     const blast = (m: typeof model) => m.cellTypes.find((c) => c.name === 'AML_blast')!;
     expect(blast(loaded).cycleEntry).toBe(model.parameters.blast_cycle_entry.value);
-    expect(loaded.spatial).toEqual({ ...model.spatial, snapshotInterval: model.spatial.snapshotInterval });
+    // A PhysiCell project's contact interactions act per neighbour.
+    expect(loaded.spatial).toEqual({ ...model.spatial, snapshotInterval: model.spatial.snapshotInterval, contactInteractions: 'per-neighbour' });
     expect(loaded.tEnd).toBe(model.tEnd);
   });
 

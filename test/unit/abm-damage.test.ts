@@ -220,7 +220,9 @@ describe('models without attack_damage_rate keep their results', () => {
   it('(d) bit-identical to the engine before the damage model (hash recorded from that code)', () => {
     const m = model();
     expect(m.cellTypes.map((c) => c.attackDamage)).toEqual([null, null, null]);
-    const sim = abmEngine.init(m, { seed: 5, recordEvents: true });
+    // The hash predates per-neighbour contact interactions (PhysiCell's, now the default), so the
+    // run uses the closure the engine had then.
+    const sim = abmEngine.init(m, { seed: 5, recordEvents: true, contactInteractions: 'per-predator' });
     sim.advance(m.tEnd);
     expect(sim.events()!.filter((e) => e.kind === 'attack')).toHaveLength(91);
     // Recorded by running this model with the engine as it was before attack damage was added;

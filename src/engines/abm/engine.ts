@@ -55,6 +55,19 @@ export interface AbmEngineOptions extends EngineOptions {
   fractionTransferredWhenIngested?: number;
   /** 'batched' (default) or 'per-agent' secretion/uptake coupling; bit-identical results (for tests and benchmarks). */
   sourceCoupling?: 'batched' | 'per-agent';
+  /**
+   * How Dirichlet boundary voxels are held in the diffusion sweeps: 'overwrite' (default,
+   * BioFVM/PhysiCell 1.14: overwritten before and after every LOD sweep) or 'implicit' (identity
+   * rows; src/pde's default, closer to the continuous problem when D·dt/dx² is large). See world.ts.
+   */
+  dirichletScheme?: 'implicit' | 'overwrite';
+  /**
+   * How a contact interaction's rate r scales with the number k of eligible neighbours:
+   * 'per-neighbour' (PhysiCell 1.14: rate k·r) or 'per-predator' (rate r whenever k ≥ 1, the
+   * mean-field engine's closure). Default: the model's spatial.contact_interactions, else
+   * 'per-predator', so both engines share the closure. See world.ts `interact`.
+   */
+  contactInteractions?: 'per-neighbour' | 'per-predator';
 }
 
 /** A running agent-based simulation. Beyond `Simulation`, it gives snapshots and its world. */
@@ -94,6 +107,8 @@ export class AbmSimulation implements Simulation {
       trackInternalizedSubstrates: options.trackInternalizedSubstrates ?? false,
       fractionTransferredWhenIngested: options.fractionTransferredWhenIngested ?? 1,
       sourceCoupling: options.sourceCoupling ?? 'batched',
+      dirichletScheme: options.dirichletScheme ?? 'overwrite',
+      contactInteractions: options.contactInteractions ?? model.spatial.contactInteractions ?? 'per-predator',
     });
     if (options.agents) {
       const index = new Map(model.cellTypes.map((c, i) => [c.name, i]));
@@ -128,6 +143,8 @@ export class AbmSimulation implements Simulation {
       outputInterval: this.times.length > 1 ? this.times[1] - this.times[0] : tEnd,
       threads: 1,
       trackInternalizedSubstrates: this.world.trackInternal,
+      dirichletScheme: this.world.dirichletScheme,
+      contactInteractions: this.world.perNeighbour ? 'per-neighbour' : 'per-predator',
     };
     // Rules are in force from the start (secretion of the initial agents follows them).
     this.world.evaluateAllRules();

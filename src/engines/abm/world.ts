@@ -9,7 +9,13 @@
  *   1. doses: boluses due by t_n raise every voxel; active infusions add rate·dt_diffusion;
  *      drugs with plasma PK pull every voxel towards F·C_p(t) at their vascular exchange rate;
  *   2. diffusion–decay of all substrates (src/pde `step`, Dirichlet faces from the substrates'
- *      `dirichlet_boundary`, on all faces of the active dimensions);
+ *      `dirichlet_boundary`, on all faces of the active dimensions). By default the held boundary
+ *      voxels use BioFVM's scheme (option `dirichletScheme: 'overwrite'`): they are free unknowns
+ *      of each LOD sweep and are overwritten with their value before and after it, as in
+ *      PhysiCell 1.14. At PhysiCell's r = D·dt/dx² ≫ 1 this leaks markedly (r = 2.5 for oxygen in
+ *      the rules sample, where it lowers the oxygen in the tumour's core by ~10% against the
+ *      identity-row scheme), and the reference results depend on that leak. 'implicit' holds them
+ *      as identity rows (src/pde's default, closer to the continuous problem);
  *   3. secretion and uptake: every agent couples to the voxel holding its centre with the local
  *      implicit update of src/pde `applyCellSourcesSinks`, in ascending id order (the updates of
  *      agents sharing a voxel do not commute); live agents with their current behaviour values,
@@ -234,6 +240,19 @@ export interface WorldOptions {
    * call per agent and substrate at every diffusion step). Both give bit-identical results.
    */
   sourceCoupling?: 'batched' | 'per-agent';
+  /**
+   * How Dirichlet boundary voxels enter the diffusion sweeps (src/pde `dirichletScheme`):
+   * 'overwrite' (default; BioFVM/PhysiCell: overwritten before and after every sweep) or
+   * 'implicit' (identity rows of the tridiagonal systems).
+   */
+  dirichletScheme?: 'implicit' | 'overwrite';
+  /**
+   * How a contact interaction's rate r (phagocytosis, attack) scales with the number k of
+   * eligible neighbours: 'per-neighbour' (default; PhysiCell 1.14, every neighbour an independent
+   * chance at rate r, so the predator acts at rate k·r) or 'per-predator' (rate r whenever
+   * k ≥ 1, the mean-field engine's closure). See `interact`.
+   */
+  contactInteractions?: 'per-neighbour' | 'per-predator';
 }
 
 export class World {
@@ -261,6 +280,10 @@ export class World {
   peakAgents = 0;
   /** Event log, when recorded. */
   readonly events: AbmEvent[] | null;
+  /** Whether a contact interaction's rate applies per eligible neighbour (see WorldOptions). */
+  readonly perNeighbour: boolean;
+  /** How Dirichlet boundary voxels are held in the diffusion sweeps (see WorldOptions). */
+  readonly dirichletScheme: 'implicit' | 'overwrite';
   /** Whether internalised substrates are tracked (then `store.internal` holds them). */
   readonly trackInternal: boolean;
   /** Fraction of the prey's internal amounts a phagocyte takes up. */
@@ -324,7 +347,13 @@ export class World {
       }
       return spec;
     });
-    this.env = createMicroenvironment(this.mesh, specs);
+    const scheme = options.dirichletScheme ?? 'overwrite';
+    if (scheme !== 'overwrite' && scheme !== 'implicit') throw new RangeError(`dirichletScheme must be 'overwrite' or 'implicit', got ${String(scheme)}`);
+    this.dirichletScheme = scheme;
+    const closure = options.contactInteractions ?? 'per-neighbour';
+    if (closure !== 'per-neighbour' && closure !== 'per-predator') throw new RangeError(`contactInteractions must be 'per-neighbour' or 'per-predator', got ${String(closure)}`);
+    this.perNeighbour = closure === 'per-neighbour';
+    this.env = createMicroenvironment(this.mesh, specs, { dirichletScheme: scheme });
     this.domain = { dims: sp.dims, xMin: 0, xMax: Lx, yMin: 0, yMax: Ly, zMin: 0, zMax: Lz, zMid: Lz / 2 };
     this.grid = new NeighbourGrid(this.domain);
     this.trackInternal = options.trackInternalizedSubstrates ?? false;
@@ -777,8 +806,13 @@ export class World {
    * the processing order:
    *   1. proposals: every live predator, for each interaction it has (phagocytose live type j,
    *      attack type j, phagocytose apoptotic / necrotic cells) with rate r > 0 and k ≥ 1
-   *      eligible neighbours in contact, acts with probability 1 − exp(−r·dt) on one of them
-   *      chosen uniformly (the mean-field closure: rate r per predator with at least one target);
+   *      eligible neighbours in contact, acts with probability 1 − exp(−k·r·dt) on one of them
+   *      chosen uniformly: PhysiCell 1.14 (`standard_cell_cell_interactions`) tries every
+   *      neighbour in turn with probability r·dt and stops at the first success, so each eligible
+   *      neighbour is an independent chance at rate r and a predator with k of them acts at rate
+   *      k·r (option `contactInteractions: 'per-neighbour'`, the default). With
+   *      'per-predator' it acts with probability 1 − exp(−r·dt) whatever k (rate r per predator
+   *      with at least one target, the closure of the mean-field engine);
    *   2. the proposals are executed in the order of a random priority (drawn per predator and
    *      interaction), ties broken by predator id; a proposal is skipped when its predator is no
    *      longer present and live, or its target no longer present and in the required state (eaten
@@ -816,7 +850,7 @@ export class World {
         for (let m = list0; m < list1; m++) if (eligibleTarget(s, c.list[m], kind, target)) eligible++;
         if (eligible === 0) continue;
         rng.uniformPair(STREAM.interaction, s.id[a], step, q - q0, this.pair);
-        if (!(this.pair[0] < -Math.expm1(-rate * dt))) continue;
+        if (!(this.pair[0] < -Math.expm1(-(this.perNeighbour ? eligible : 1) * rate * dt))) continue;
         let pick = Math.floor(this.pair[1] * eligible);
         let chosen = -1;
         for (let m = list0; m < list1; m++) {

@@ -152,6 +152,10 @@ export function exportPhysiCell(model: Model, options: PhysiCellExportOptions = 
     warnings.push({ file, element, message });
   };
   const seed = options.seed ?? 0;
+  const contactRules = model.rules.some((r) => r.behaviour.kind === 'phagocytose' || r.behaviour.kind === 'attack' || r.behaviour.kind === 'phagocytose apoptotic cell' || r.behaviour.kind === 'phagocytose necrotic cell');
+  if ((model.spatial.contactInteractions ?? 'per-predator') === 'per-predator' && (contactRules || model.cellTypes.some((c) => Object.keys(c.phagocytosis?.live ?? {}).length > 0 || Object.keys(c.attack ?? {}).length > 0))) {
+    warn(SETTINGS, 'spatial.contact_interactions', 'PhysiCell tries every eligible neighbour in turn, so a phagocytosis or attack rate acts per neighbour; this model uses it per predator (the mean-field closure), so contact interactions are faster in PhysiCell where cells have several neighbours');
+  }
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new RangeError(`exportPhysiCell: the seed must be an integer from 0 to 4294967295, got ${seed}`);
 
   // --- values ---------------------------------------------------------------------------------

@@ -219,6 +219,8 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     dt_mechanics: qty(kid(overall, 'dt_mechanics'), ['min'], 0.1),
     dt_phenotype: qty(kid(overall, 'dt_phenotype'), ['min'], 6),
     snapshot_interval: snapshot,
+    // PhysiCell tries each eligible neighbour in turn: an interaction's rate grows with them.
+    contact_interactions: 'per-neighbour',
   };
   if (kid(overall, 'dt_intracellular')) warn(kid(overall, 'dt_intracellular'), 'intracellular models are not supported; dt_intracellular is ignored');
 
