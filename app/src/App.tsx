@@ -84,8 +84,11 @@ export function App() {
           nichesim <span class="model-name">· {title}</span>
         </h1>
         {app.notice && (
-          <span class="small notice" role="status">
-            {app.notice}
+          <span class={`small notice ${app.notice.kind}`} role="status" data-testid="notice">
+            {app.notice.text}
+            <button type="button" class="notice-close" aria-label="Dismiss the notice" onClick={() => app.setNotice(null)}>
+              ×
+            </button>
           </span>
         )}
         <ShareButton app={app} />

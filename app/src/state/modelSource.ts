@@ -23,7 +23,7 @@ export interface AgentPlacement {
 export type ModelSource =
   | { kind: 'shipped'; path: string }
   /** A nichesim model or scenario (YAML/JSON) the user loaded, at virtual path 'user/<name>'. */
-  | { kind: 'text'; file: string; text: string; agents?: AgentPlacement[] }
+  | { kind: 'text'; file: string; text: string; agents?: AgentPlacement[]; /** 'physicell' for an imported PhysiCell project */ origin?: 'physicell' }
   | { kind: 'sbml'; file: string; text: string; settingsText?: string };
 
 /** A loaded model, ready for the views and the worker. */

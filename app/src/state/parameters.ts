@@ -56,31 +56,37 @@ export function sbmlParameters(doc: SbmlDocument): ParamInfo[] {
     .map((p) => ({ name: p.id, unit: '', value: p.value as number, range: null, factor: 1, source: 'SBML file', description: '', estimate: false }));
 }
 
-/** The result of checking one typed value. */
-export type ParamCheck = { ok: true; base: number } | { ok: false; error: string };
+/** The result of checking one typed value: a usable value (with a warning when outside its range) or an error. */
+export type ParamCheck = { ok: true; base: number; warning?: string } | { ok: false; error: string };
 
-/** Checks a typed value: a finite number within the parameter's range. */
+/**
+ * Checks a typed value: a finite number. A value outside the parameter's range is used, with a
+ * warning (as the CLI does).
+ */
 export function checkParamText(p: ParamInfo, text: string): ParamCheck {
   const t = text.trim();
   if (t === '') return { ok: false, error: `enter a number${p.unit ? ` in ${p.unit}` : ''}` };
   const x = Number(t);
   if (!Number.isFinite(x)) return { ok: false, error: `'${t}' is not a number${p.unit ? ` (the value is in ${p.unit})` : ''}` };
   if (p.range && (x < p.range[0] || x > p.range[1])) {
-    return { ok: false, error: `${t} is outside the range ${p.range[0]} to ${p.range[1]}${p.unit ? ' ' + p.unit : ''}` };
+    return { ok: true, base: x * p.factor, warning: `${t} is outside the range ${p.range[0]} to ${p.range[1]}${p.unit ? ' ' + p.unit : ''}; the run uses it` };
   }
   return { ok: true, base: x * p.factor };
 }
 
-/** Overrides (base units) and the errors of the typed values, by parameter name. */
-export function overridesOf(params: ParamInfo[], texts: Record<string, string>): { values: Record<string, number>; errors: Record<string, string> } {
+/** Overrides (base units), the errors of the typed values and the warnings (out of range, used), by parameter name. */
+export function overridesOf(params: ParamInfo[], texts: Record<string, string>): { values: Record<string, number>; errors: Record<string, string>; warnings: Record<string, string> } {
   const values: Record<string, number> = {};
   const errors: Record<string, string> = {};
+  const warnings: Record<string, string> = {};
   for (const p of params) {
     const text = texts[p.name];
     if (text === undefined) continue;
     const c = checkParamText(p, text);
-    if (c.ok) values[p.name] = c.base;
-    else errors[p.name] = c.error;
+    if (c.ok) {
+      values[p.name] = c.base;
+      if (c.warning) warnings[p.name] = c.warning;
+    } else errors[p.name] = c.error;
   }
-  return { values, errors };
+  return { values, errors, warnings };
 }

@@ -124,10 +124,16 @@ export class RunClient {
     this.send({ type: 'speed', runId: this.data.runId, value });
   }
 
-  /** Stops the run and forgets its rows. */
+  /**
+   * Stops the run and forgets its rows and frame. The idle state gets a fresh run id, so the
+   * messages the worker had already posted for the stopped run are ignored.
+   */
   reset(): void {
     this.send({ type: 'stop', runId: this.data.runId });
-    this.data = { ...emptyRun(this.data.runId), version: this.data.version + 1 };
+    const w = this.doneWaiters.get(this.data.runId);
+    this.doneWaiters.delete(this.data.runId);
+    this.data = { ...emptyRun(this.nextId++), version: this.data.version + 1 };
+    w?.(this.data);
     this.frameNow = null;
     this.emitFrame();
     this.emit();
@@ -156,13 +162,15 @@ export class RunClient {
   }
 
   private receive(m: FromWorker): void {
-    if (m.runId !== this.data.runId) return;
+    // Messages of a stopped or replaced run (still in the queue) are ignored.
+    if (m.runId !== this.data.runId || this.data.phase === 'idle') return;
     const d = this.data;
     switch (m.type) {
       case 'started':
         this.update({ columns: m.columns, series: m.columns.map(() => []), tEnd: m.tEnd, warnings: m.warnings });
         break;
       case 'rows':
+        if (d.series.length !== m.values.length) break;
         for (let i = 0; i < m.times.length; i++) d.times.push(m.times[i]);
         m.values.forEach((v, j) => {
           const s = d.series[j];

@@ -26,6 +26,8 @@ export interface ShareState {
   tEndDays: number | null;
   arms: Arm[];
   tab?: string;
+  /** What a link or file held that could not be used (decodeHash, readShareFile): shown to the user, never saved. */
+  dropped?: string[];
 }
 
 /** Format marker of share files. */
@@ -85,6 +87,7 @@ export async function encodeHash(s: ShareState): Promise<string> {
     p.set('modelz', await compressText(s.source.text));
     if (s.source.kind === 'sbml' && s.source.settingsText) p.set('settingsz', await compressText(s.source.settingsText));
     if (s.source.kind === 'text' && s.source.agents?.length) p.set('agentsz', await compressText(JSON.stringify(s.source.agents)));
+    if (s.source.kind === 'text' && s.source.origin) p.set('origin', s.source.origin);
   }
   for (const [k, v] of Object.entries(s.set)) p.append('set', `${k}=${v}`);
   p.set('engine', s.engine);
@@ -95,12 +98,27 @@ export async function encodeHash(s: ShareState): Promise<string> {
   return '#' + p.toString();
 }
 
+/** A link that holds settings but no model (no `model=` nor `modelz=`). */
+export class NoModelInLinkError extends Error {}
+
+/** Hash keys decodeHash reads. */
+const HASH_KEYS = new Set(['model', 'modelz', 'file', 'kind', 'settingsz', 'agentsz', 'origin', 'set', 'engine', 'seed', 'tend', 'arm', 'tab']);
+
+/** Cuts a value for a message. */
+function quote(v: string): string {
+  return JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v);
+}
+
 /**
- * Reads a URL hash. Returns null when it holds no model.
- * @throws Error when the compressed model text is damaged
+ * Reads a URL hash. Returns null for an empty hash. Pieces it cannot use (a bad engine, seed or
+ * end time, an unreadable arm, an unknown key) are left out and described in `dropped`.
+ * @throws NoModelInLinkError when the hash holds settings but no model; Error when the compressed model text is damaged
  */
 export async function decodeHash(hash: string): Promise<ShareState | null> {
-  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const raw = hash.replace(/^#/, '');
+  if (raw.trim() === '') return null;
+  const p = new URLSearchParams(raw);
+  const dropped: string[] = [];
   let source: ModelSource;
   const shipped = p.get('model');
   const z = p.get('modelz');
@@ -113,31 +131,49 @@ export async function decodeHash(hash: string): Promise<ShareState | null> {
       source = { kind: 'sbml', file, text, settingsText: sz ? await decompressText(sz) : undefined };
     } else {
       const az = p.get('agentsz');
-      source = { kind: 'text', file, text, agents: az ? (JSON.parse(await decompressText(az)) as AgentPlacement[]) : undefined };
+      source = { kind: 'text', file, text, agents: az ? (JSON.parse(await decompressText(az)) as AgentPlacement[]) : undefined, origin: p.get('origin') === 'physicell' ? 'physicell' : undefined };
     }
-  } else return null;
+  } else {
+    throw new NoModelInLinkError(`The link names no model (model=... or modelz=...): nothing was restored from it (${quote(raw)}).`);
+  }
+  for (const k of new Set(p.keys())) if (!HASH_KEYS.has(k)) dropped.push(`unknown setting ${quote(k)}`);
   const set: Record<string, string> = {};
   for (const kv of p.getAll('set')) {
     const eq = kv.indexOf('=');
     if (eq > 0) set[kv.slice(0, eq)] = kv.slice(eq + 1);
+    else dropped.push(`parameter setting ${quote(kv)} (expected name=value)`);
   }
-  const seed = Number(p.get('seed') ?? '1');
+  const engineText = p.get('engine');
+  let engine: 'ode' | 'abm' = 'ode';
+  if (engineText === 'abm' || engineText === 'ode') engine = engineText;
+  else if (engineText !== null) dropped.push(`engine ${quote(engineText)} (expected ode or abm; the mean-field engine is used)`);
+  const seedText = p.get('seed');
+  let seed = 1;
+  if (seedText !== null) {
+    const v = Number(seedText);
+    if (seedText.trim() !== '' && Number.isInteger(v) && v >= 0) seed = v;
+    else dropped.push(`seed ${quote(seedText)} (expected a whole number >= 0; seed 1 is used)`);
+  }
   const tend = p.get('tend');
-  const tEndDays = tend === null ? null : Number(tend);
-  return {
-    source,
-    set,
-    engine: p.get('engine') === 'abm' ? 'abm' : 'ode',
-    seed: Number.isInteger(seed) ? seed : 1,
-    tEndDays: tEndDays !== null && Number.isFinite(tEndDays) && tEndDays > 0 ? tEndDays : null,
-    arms: p.getAll('arm').map(decodeArm).filter((a): a is Arm => a !== null),
-    tab: p.get('tab') ?? undefined,
-  };
+  let tEndDays: number | null = null;
+  if (tend !== null) {
+    const v = Number(tend);
+    if (tend.trim() !== '' && Number.isFinite(v) && v > 0) tEndDays = v;
+    else dropped.push(`end time ${quote(tend)} (expected a number of days > 0; the model's default is used)`);
+  }
+  const arms: Arm[] = [];
+  for (const text of p.getAll('arm')) {
+    const a = decodeArm(text);
+    if (a) arms.push(a);
+    else dropped.push(`treatment arm ${quote(text)}`);
+  }
+  return { source, set, engine, seed, tEndDays, arms, tab: p.get('tab') ?? undefined, dropped };
 }
 
 /** The state as a share file (JSON text; the model text is included as is). */
 export function shareFileText(s: ShareState): string {
-  return JSON.stringify({ [SHARE_FORMAT]: 1, ...s }, null, 2) + '\n';
+  const { dropped: _dropped, ...rest } = s;
+  return JSON.stringify({ [SHARE_FORMAT]: 1, ...rest }, null, 2) + '\n';
 }
 
 /** True when a parsed JSON value is a share file. */
@@ -153,11 +189,16 @@ export function readShareFile(data: unknown): ShareState {
   if (src.kind === 'shipped' ? typeof src.path !== 'string' : typeof src.text !== 'string' || typeof src.file !== 'string') throw new Error('share file: "source" needs a path, or a file and its text');
   const seed = Number(o.seed ?? 1);
   const tEnd = o.tEndDays === null || o.tEndDays === undefined ? null : Number(o.tEndDays);
+  const dropped: string[] = [];
+  if (o.engine !== undefined && o.engine !== 'ode' && o.engine !== 'abm') dropped.push(`engine ${quote(String(o.engine))} (expected ode or abm; the mean-field engine is used)`);
+  if (!(Number.isInteger(seed) && seed >= 0)) dropped.push(`seed ${quote(String(o.seed))} (expected a whole number >= 0; seed 1 is used)`);
+  if (tEnd !== null && !(Number.isFinite(tEnd) && tEnd > 0)) dropped.push(`end time ${quote(String(o.tEndDays))} (expected a number of days > 0; the model's default is used)`);
   return {
+    dropped,
     source: src,
     set: typeof o.set === 'object' && o.set !== null ? Object.fromEntries(Object.entries(o.set as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : {},
     engine: o.engine === 'abm' ? 'abm' : 'ode',
-    seed: Number.isInteger(seed) ? seed : 1,
+    seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
     tEndDays: tEnd !== null && Number.isFinite(tEnd) && tEnd > 0 ? tEnd : null,
     arms: Array.isArray(o.arms) ? (o.arms as Arm[]).filter((a) => a && (a.kind === 'scenario' || a.kind === 'custom')) : [],
     tab: typeof o.tab === 'string' ? o.tab : undefined,

@@ -12,7 +12,32 @@ import { toDiagnostics } from './diagnostics.js';
 import { type CurrentModel, loadSource, type ModelSource, sourceFile } from './modelSource.js';
 import { modelParameters, overridesOf, type ParamInfo, sbmlParameters } from './parameters.js';
 import { RunClient, type RunData } from './runClient.js';
-import { type Arm, decodeHash, encodeHash, type ShareState } from './share.js';
+import { type Arm, decodeHash, encodeHash, NoModelInLinkError, type ShareState } from './share.js';
+import { checkCycles, checkEndDays, maxDays } from './runLimits.js';
+import { shippedIn } from '../assets.js';
+import { interventionLibrary } from '../core.js';
+
+/** The ids of the app's tabs (App.tsx). */
+export const TAB_IDS = ['model', 'network', 'run', 'space', 'therapies', 'files'];
+
+/** A message in the header: 'ok' (green) or 'warn' (something was left out). */
+export interface Notice {
+  kind: 'ok' | 'warn';
+  text: string;
+}
+
+/** Notes on how the app runs a model: a PhysiCell import's mean-field form, a 3D model run in 2D. */
+export function notesOf(m: CurrentModel): string[] {
+  if (m.kind !== 'nichesim') return [];
+  const notes: string[] = [];
+  if (m.source.kind === 'text' && m.source.origin === 'physicell') {
+    notes.push('Imported from an agent-based PhysiCell project: it runs on the spatial engine; its mean-field form can differ strongly from the spatial runs.');
+  }
+  if (m.loaded.model.spatial.dims === 3) {
+    notes.push('This model is 3D; the app runs the spatial engine in 2D (use the command line for 3D runs).');
+  }
+  return notes;
+}
 
 /** Default end time of spatial runs (days): a simulated day costs about half a minute. */
 export const ABM_DEFAULT_DAYS = 1;
@@ -29,8 +54,8 @@ export interface LoadFailure {
 export interface RunOptions {
   engine: 'ode' | 'abm';
   seed: number;
-  /** End time (days) or null for the default. */
-  tEndDays: number | null;
+  /** End time (days) as typed; empty for the default (checked by checkEndDays). */
+  tEndText: string;
   speed: number;
 }
 
@@ -67,7 +92,7 @@ export function useApp() {
   const [current, setCurrent] = useState<CurrentModel>(() => loadSource({ kind: 'shipped', path: DEFAULT_MODEL }));
   const [userSources, setUserSources] = useState<ModelSource[]>([]);
   const [paramTexts, setParamTexts] = useState<Record<string, string>>({});
-  const [options, setOptions] = useState<RunOptions>({ engine: 'ode', seed: 1, tEndDays: null, speed: 1 });
+  const [options, setOptions] = useState<RunOptions>({ engine: 'ode', seed: 1, tEndText: '', speed: 1 });
   const [arms, setArms] = useState<Arm[]>([
     { kind: 'scenario', path: 'scenarios/aml-untreated.yaml' },
     { kind: 'scenario', path: 'scenarios/aml-csf1ri.yaml' },
@@ -76,7 +101,7 @@ export function useApp() {
   const [loadWarnings, setLoadWarnings] = useState<string[]>([]);
   const [tab, setTab] = useState('model');
   const [substrate, setSubstrate] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   useEffect(() => {
     window.__nichesim = { lastResult: null, runs: 0 };
@@ -96,10 +121,21 @@ export function useApp() {
       return toDiagnostics(e, current.file);
     }
   }, [current, checked]);
-  const canRun = Object.keys(checked.errors).length === 0 && compileProblems.length === 0;
+  const engine: 'ode' | 'abm' = current.kind === 'sbml' ? 'ode' : options.engine;
+  /** The typed end time, checked for the engine (0, negative and too long are refused). */
+  const endCheck = checkEndDays(options.tEndText, engine);
+  const tEndDays = endCheck.ok ? endCheck.days : null;
+  const canRun = Object.keys(checked.errors).length === 0 && compileProblems.length === 0 && endCheck.ok;
+  /** One-line notes about how the app runs the current model (a PhysiCell import, a 3D model run in 2D). */
+  const modelNotes = useMemo(() => notesOf(current), [current]);
 
   /** Switches to a model; on failure keeps the current one and reports where the problem is. */
   function selectSource(src: ModelSource, origin: LoadFailure['origin'], warnings: string[] = [], keepParams?: Record<string, string>): boolean {
+    return loadAndSelect(src, origin, warnings, keepParams) !== null;
+  }
+
+  /** selectSource, returning the model it switched to (or null). */
+  function loadAndSelect(src: ModelSource, origin: LoadFailure['origin'], warnings: string[] = [], keepParams?: Record<string, string>): CurrentModel | null {
     let next: CurrentModel;
     try {
       next = loadSource(src);
@@ -107,16 +143,20 @@ export function useApp() {
       const texts = new Map<string, string>();
       if (src.kind !== 'shipped') texts.set(src.file, src.text);
       setFailure({ origin, diagnostics: toDiagnostics(e, sourceFile(src)), texts });
-      return false;
+      return null;
     }
+    // A model change ends the current run: its rows, plot and frame belong to the old model.
     client.reset();
+    setNotice(null);
     setCurrent(next);
     setParamTexts(keepParams ?? {});
     setFailure(null);
     setLoadWarnings([...warnings, ...(next.kind === 'sbml' ? next.warnings : [])]);
     if (src.kind !== 'shipped') setUserSources((list) => [...list.filter((s) => sourceFile(s) !== src.file), src]);
     if (next.kind === 'sbml' && options.engine === 'abm') setOptions((o) => ({ ...o, engine: 'ode' }));
-    return true;
+    // A PhysiCell project is agent-based: it runs on the spatial engine by default (as the CLI does).
+    if (src.kind === 'text' && src.origin === 'physicell') setOptions((o) => ({ ...o, engine: 'abm' }));
+    return next;
   }
 
   /** Reports a failure that happened before a source could be made (e.g. an unreadable PhysiCell project). */
@@ -125,12 +165,12 @@ export function useApp() {
   }
 
   function runSettings(): RunSettings {
-    const tEndDays = options.tEndDays ?? (options.engine === 'abm' && current.kind === 'nichesim' ? ABM_DEFAULT_DAYS : null);
+    const days = tEndDays ?? (engine === 'abm' && current.kind === 'nichesim' ? ABM_DEFAULT_DAYS : null);
     return {
-      engine: current.kind === 'sbml' ? 'ode' : options.engine,
+      engine,
       parameters: checked.values,
       seed: options.seed,
-      tEnd: tEndDays === null ? undefined : tEndDays * 1440,
+      tEnd: days === null ? undefined : days * 1440,
       dims: 2,
       agents: current.kind === 'nichesim' ? current.agents : undefined,
     };
@@ -143,15 +183,57 @@ export function useApp() {
     else client.start({ model: current.loaded.model, settings }, { paused, speed: options.speed });
   }
 
-  const shareState = (): ShareState => ({ source: current.source, set: { ...paramTexts }, engine: options.engine, seed: options.seed, tEndDays: options.tEndDays, arms, tab });
+  const shareState = (): ShareState => ({ source: current.source, set: { ...paramTexts }, engine: options.engine, seed: options.seed, tEndDays, arms, tab });
 
-  /** Restores shared settings; returns whether the model loaded. */
+  /**
+   * Restores shared settings; returns whether the model loaded. What the settings hold that the
+   * app cannot use (an unknown parameter or scenario, a bad engine, seed or end time) is left out
+   * and said in the notice.
+   */
   function applyShare(s: ShareState, origin: LoadFailure['origin']): boolean {
-    const ok = selectSource(s.source, origin, [], s.set);
-    if (!ok) return false;
-    setOptions((o) => ({ ...o, engine: s.engine, seed: s.seed, tEndDays: s.tEndDays }));
-    if (s.arms.length) setArms(s.arms);
-    if (s.tab) setTab(s.tab);
+    const dropped = [...(s.dropped ?? [])];
+    const next = loadAndSelect(s.source, origin, [], {});
+    if (!next) return false;
+    const names = new Set((next.kind === 'sbml' ? sbmlParameters(next.doc) : modelParameters(next.loaded.model)).map((p) => p.name));
+    const set: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.set)) {
+      if (names.has(k)) set[k] = v;
+      else dropped.push(`unknown parameter ${JSON.stringify(k)} (the model has no such parameter)`);
+    }
+    setParamTexts(set);
+    const engineUsed = next.kind === 'sbml' ? 'ode' : s.engine;
+    let tEnd = s.tEndDays;
+    if (tEnd !== null && tEnd > maxDays(engineUsed)) {
+      dropped.push(`end time ${tEnd} days (the ${engineUsed === 'abm' ? 'spatial engine runs' : 'app runs'} at most ${maxDays(engineUsed)} days; the default is used)`);
+      tEnd = null;
+    }
+    setOptions((o) => ({ ...o, engine: s.engine, seed: s.seed, tEndText: tEnd === null ? '' : String(tEnd) }));
+    const scenarios = new Set(shippedIn('scenarios'));
+    const lib = interventionLibrary();
+    const goodArms = s.arms.filter((a) => {
+      if (a.kind === 'scenario') {
+        if (scenarios.has(a.path)) return true;
+        dropped.push(`unknown scenario ${JSON.stringify(a.path)}`);
+        return false;
+      }
+      if (a.intervention !== 'none' && !lib.has(a.intervention)) {
+        dropped.push(`treatment arm with the unknown intervention ${JSON.stringify(a.intervention)}`);
+        return false;
+      }
+      const problem = checkCycles(a.cycles) ?? (!(a.start >= 0) ? 'the start day must be >= 0' : !(a.interval > 0) ? 'the interval must be > 0' : null);
+      if (problem) {
+        dropped.push(`treatment arm ${a.intervention} (${problem})`);
+        return false;
+      }
+      return true;
+    });
+    if (goodArms.length) setArms(goodArms);
+    if (s.tab) {
+      if (TAB_IDS.includes(s.tab)) setTab(s.tab);
+      else dropped.push(`tab ${JSON.stringify(s.tab)}`);
+    }
+    const what = origin === 'url' ? 'the link' : 'the file';
+    setNotice(dropped.length ? { kind: 'warn', text: `Run settings restored from ${what}, except what could not be used: ${dropped.join('; ')}.` } : { kind: 'ok', text: `Run settings restored from ${what}.` });
     return true;
   }
 
@@ -164,9 +246,14 @@ export function useApp() {
       lastHash.current = hash;
       try {
         const s = await decodeHash(hash);
-        if (s && applyShare(s, 'url')) setNotice('Run settings restored from the link.');
+        if (s) applyShare(s, 'url');
       } catch (e) {
+        if (e instanceof NoModelInLinkError) {
+          setNotice({ kind: 'warn', text: e.message });
+          return;
+        }
         reportFailure('url', e, 'the link', new Map());
+        setNotice({ kind: 'warn', text: 'The link could not be read: see the Model tab.' });
       }
     };
     void restore();
@@ -196,6 +283,10 @@ export function useApp() {
         return next;
       }),
     paramErrors: checked.errors,
+    paramWarnings: checked.warnings,
+    endCheck,
+    tEndDays,
+    modelNotes,
     overrides: checked.values,
     compileProblems,
     canRun,

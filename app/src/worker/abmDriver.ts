@@ -17,6 +17,7 @@ import type { RunStatus } from '../../../src/results/result.js';
 import { type Driver, RowCursor, type Rows } from './driver.js';
 import { spaceFrame } from './frame.js';
 import type { RunSettings } from './protocol.js';
+import { MAX_PLOT_ROWS } from '../state/runLimits.js';
 
 /** Mechanics steps per chunk at speed 1. */
 export const ABM_MECHANICS_STEPS_PER_CHUNK = 5;
@@ -25,12 +26,13 @@ export const ABM_MAX_AGENTS = 200_000;
 
 /**
  * The output interval of a spatial run: the given one, else the model's but at most 1/200 of the
- * end time, as a whole number of mechanics steps (min).
+ * end time (and at least 1/MAX_PLOT_ROWS of it), as a whole number of mechanics steps (min).
  */
 export function abmOutputInterval(model: Model, tEnd: number, given?: number): number {
   if (given !== undefined) return given;
   const dtMech = Math.max(1, Math.round(model.spatial.dtMechanics / model.spatial.dtDiffusion)) * model.spatial.dtDiffusion;
-  const wanted = Math.min(model.outputInterval, tEnd / 200);
+  // At most 1/200 of the end time, and at least 1/MAX_PLOT_ROWS of it (the plot's rows stay bounded).
+  const wanted = Math.max(Math.min(model.outputInterval, tEnd / 200), tEnd / MAX_PLOT_ROWS);
   return Number(Math.max(dtMech, Math.floor(wanted / dtMech + 1e-9) * dtMech).toPrecision(12));
 }
 

@@ -9,6 +9,7 @@ import { modelHash } from '../../../src/model/parse.js';
 import type { ColumnInfo, RunStatus } from '../../../src/results/result.js';
 import { type Driver, RowCursor, type Rows } from './driver.js';
 import type { RunSettings } from './protocol.js';
+import { boundedOutputInterval } from '../state/runLimits.js';
 
 /** Number of chunks of a mean-field run at speed 1. */
 export const ODE_CHUNKS = 200;
@@ -18,7 +19,9 @@ export function odeDriver(model: Model, settings: RunSettings): Driver {
   const compiled = compileModel(model, settings.parameters);
   const warnings = odeEngine.check(compiled).map((i) => i.message);
   const tEnd = settings.tEnd ?? compiled.tEnd;
-  const sim: Simulation = odeEngine.init(compiled, { tEnd, outputInterval: settings.outputInterval, seed: settings.seed, modelHash: modelHash(model) });
+  // At most about MAX_PLOT_ROWS rows: a long run gets a longer output interval.
+  const outputInterval = settings.outputInterval ?? boundedOutputInterval(model.outputInterval, tEnd);
+  const sim: Simulation = odeEngine.init(compiled, { tEnd, outputInterval, seed: settings.seed, modelHash: modelHash(model) });
   const cursor = new RowCursor(sim);
   const columns: ColumnInfo[] = sim.result().columns;
   let reached = 0;

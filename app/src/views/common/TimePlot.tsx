@@ -4,6 +4,21 @@
  */
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatCompact } from '../../../../src/units/format.js';
+
+/**
+ * Tick labels of the y axis: compact numbers ("0.1", "1.5e6"), never SI prefixes ("100m"). On a
+ * log axis spanning several decades only the powers of ten are labelled.
+ */
+export function yTickFormat(log: boolean, lo: number, hi: number): (v: number) => string {
+  if (!log) return (v) => formatCompact(v);
+  const decades = lo > 0 && hi > 0 ? Math.log10(hi / lo) : Infinity;
+  return (v) => {
+    if (decades <= 1.5) return formatCompact(v);
+    const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+    return Math.abs(m - 1) < 1e-6 ? formatCompact(v) : '';
+  };
+}
 
 /** Line colours: 20 distinguishable hues (Tableau 10 and a darker set), so that up to 20 lines differ. */
 export const LINE_COLOURS = [
@@ -70,9 +85,11 @@ export function TimePlot({ title, yLabel, series, log = false, version, height =
       width: w,
       height,
       marginLeft: 60,
+      marginBottom: 44,
       style: { fontSize: '12px', background: 'transparent', color: 'currentColor' },
-      x: { label: 'time (day)', grid: true },
-      y: { label: yLabel, grid: true, type: useLog ? 'log' : 'linear', nice: true, domain: flatDomain },
+      // The x title centred under the ticks (at the right end it overlapped the last tick label).
+      x: { label: 'time (day)', grid: true, labelAnchor: 'center', labelOffset: 38, tickFormat: (v: number) => formatCompact(v) },
+      y: { label: yLabel, grid: true, type: useLog ? 'log' : 'linear', nice: true, domain: flatDomain, tickFormat: yTickFormat(useLog, lo, hi) },
       color: { legend: true, domain: series.map((s) => s.label), range: LINE_COLOURS },
       marks: [Plot.lineY(rows, { x: 'day', y: 'value', stroke: 'series', z: 'series', strokeWidth: 1.75, tip: true }), Plot.ruleY(useLog ? [] : [0])],
     });

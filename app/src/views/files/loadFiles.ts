@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { importPhysiCell } from '../../../../src/interop/physicell/import.js';
+import { PhysiCellError } from '../../../../src/interop/physicell/errors.js';
 import type { ModelSource, AgentPlacement } from '../../state/modelSource.js';
 import { isShareFile, readShareFile, type ShareState } from '../../state/share.js';
 
@@ -77,6 +78,17 @@ function physiCellProject(settings: NamedText, others: NamedText[]): Loaded {
     rulesCsv: rules ? { text: rules.text, path: rules.name } : undefined,
     cellsCsv: cells ? { text: cells.text, path: cells.name } : undefined,
   });
+  // As the CLI: a project whose settings enable a rules file or a cells file is refused without it.
+  const missing: string[] = [];
+  if (imported.references.rules && !rules) missing.push(`the rules file ${imported.references.rules}`);
+  if (imported.references.cells && !cells) missing.push(`the cells file ${imported.references.cells}`);
+  if (missing.length) {
+    const first = imported.warnings.find((w) => w.file === settings.name && /was not given to the importer|were not given to the importer/.test(w.message));
+    throw new PhysiCellError(
+      `the settings enable ${missing.join(' and ')}, but ${missing.length > 1 ? 'they were' : 'it was'} not loaded: choose ${settings.name} together with ${missing.length > 1 ? 'those files' : 'that file'} (the model would run without its ${missing.map((m) => (m.includes('rules') ? 'rules' : 'initial cells')).join(' and ')})`,
+      { file: settings.name, line: first?.line, element: imported.references.rules && !rules ? 'cell_rules' : 'cell_positions' },
+    );
+  }
   // The complete initial cells of the spatial engine (number_of_cells random cells of each type,
   // placed with seed 1, then cells.csv), in nichesim coordinates; kept with the model so that
   // runs and shared links are reproducible.
@@ -84,5 +96,5 @@ function physiCellProject(settings: NamedText, others: NamedText[]): Loaded {
   const agents: AgentPlacement[] | undefined = all.length ? all.map((a) => ({ type: a.type, x: a.x, y: a.y, z: a.z })) : undefined;
   const warnings = imported.warnings.map((w) => `${w.file}${w.line !== undefined ? `:${w.line}` : ''}: ${w.element}: ${w.message}`);
   const name = settings.name.replace(/\.xml$/i, '') + '.yaml';
-  return { kind: 'source', source: { kind: 'text', file: `user/${name}`, text: stringify(imported.model), agents }, warnings };
+  return { kind: 'source', source: { kind: 'text', file: `user/${name}`, text: stringify(imported.model), agents, origin: 'physicell' }, warnings };
 }

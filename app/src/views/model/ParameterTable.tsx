@@ -1,7 +1,8 @@
 /**
  * Editable parameters: a numeric input each, in the unit the model wrote it in, with its range
- * and source. A non-numeric or out-of-range value is shown as an error next to its input and is
- * not used; valid changes apply to the next run.
+ * and source. A non-numeric value is shown as an error next to its input and is not used (the
+ * run waits); a value outside its range is a warning and is used (as the CLI does). Changes apply
+ * to the next run.
  */
 import type { AppState } from '../../state/useApp.js';
 import { DiagnosticList } from '../common/DiagnosticList.js';
@@ -32,11 +33,12 @@ export function ParameterTable({ app }: ParameterTableProps) {
         {app.params.map((p) => {
           const text = app.paramTexts[p.name];
           const error = app.paramErrors[p.name];
+          const warning = app.paramWarnings[p.name];
           const id = `param-${p.name}`;
           const errId = `${id}-error`;
           const infoId = `${id}-info`;
           return (
-            <div key={p.name} class={`param${error ? ' invalid' : ''}${text !== undefined && !error ? ' changed' : ''}`}>
+            <div key={p.name} class={`param${error ? ' invalid' : ''}${warning ? ' warned' : ''}${text !== undefined && !error ? ' changed' : ''}`}>
               <label for={id} class="param-name" title={p.description}>
                 {p.name}
               </label>
@@ -48,7 +50,7 @@ export function ParameterTable({ app }: ParameterTableProps) {
                   inputMode="decimal"
                   value={text ?? String(p.value)}
                   aria-invalid={error ? true : undefined}
-                  aria-describedby={`${infoId}${error ? ' ' + errId : ''}`}
+                  aria-describedby={`${infoId}${error || warning ? ' ' + errId : ''}`}
                   onInput={(e) => {
                     const v = (e.target as HTMLInputElement).value;
                     app.setParamText(p.name, v === String(p.value) ? undefined : v);
@@ -64,6 +66,11 @@ export function ParameterTable({ app }: ParameterTableProps) {
               {error && (
                 <div id={errId} class="param-error" role="alert" data-testid={`${id}-error`}>
                   {error}
+                </div>
+              )}
+              {warning && (
+                <div id={errId} class="param-warning small" role="status" data-testid={`${id}-warning`}>
+                  Warning: {warning}
                 </div>
               )}
             </div>

@@ -4,9 +4,16 @@
  */
 import type { RunData } from '../../state/runClient.js';
 import { ABM_DEFAULT_DAYS, type AppState } from '../../state/useApp.js';
+import { maxDays } from '../../state/runLimits.js';
 
 /** Chunk-size multipliers offered by the speed control. */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 10];
+
+/** The speed control's words for a chunk-size multiplier. */
+export function speedLabel(s: number): string {
+  if (s === 1) return '1× (default)';
+  return s < 1 ? `${s}× (smoother)` : `${s}× faster steps`;
+}
 
 /** Props of {@link RunControls}. */
 export interface RunControlsProps {
@@ -23,6 +30,7 @@ export function RunControls({ app, run }: RunControlsProps) {
   const { options, client, current } = app;
   const sbml = current.kind === 'sbml';
   const active = run.phase === 'running' || run.phase === 'paused';
+  const engine = sbml ? 'ode' : options.engine;
   const defaultDays = sbml ? (current.sbml.end * current.sbml.secondsPerUnit) / 86400 : options.engine === 'abm' ? ABM_DEFAULT_DAYS : current.loaded.model.tEnd / 1440;
   const onStart = () => (run.phase === 'paused' ? client.resume() : app.startRun());
   const onStep = () => {
@@ -68,19 +76,23 @@ export function RunControls({ app, run }: RunControlsProps) {
         <input
           id="tend-input"
           data-testid="tend-input"
-          type="number"
-          min="0"
-          step="any"
-          placeholder={String(Number(defaultDays.toPrecision(4)))}
-          value={options.tEndDays ?? ''}
+          class="tend-input"
+          type="text"
+          inputMode="decimal"
+          placeholder={`${Number(defaultDays.toPrecision(4))} (default)`}
+          title={`End time in days; empty for the default (${Number(defaultDays.toPrecision(4))} days). At most ${maxDays(engine)} days on this engine.`}
+          value={options.tEndText}
           disabled={active}
-          onInput={(e) => {
-            const t = (e.target as HTMLInputElement).value.trim();
-            const v = Number(t);
-            app.setOptions({ tEndDays: t === '' || !(v > 0) ? null : v });
-          }}
+          aria-invalid={app.endCheck.ok ? undefined : true}
+          aria-describedby={app.endCheck.ok ? undefined : 'tend-error'}
+          onInput={(e) => app.setOptions({ tEndText: (e.target as HTMLInputElement).value })}
         />
       </div>
+      {!app.endCheck.ok && (
+        <p id="tend-error" class="param-error tend-error" role="alert" data-testid="tend-error">
+          End (days): {app.endCheck.error}.
+        </p>
+      )}
       <div class="buttons">
         <button type="button" class="primary" data-testid="run-start" onClick={onStart} disabled={run.phase === 'running' || !app.canRun}>
           {run.phase === 'paused' ? 'Resume' : 'Run'}
@@ -109,7 +121,7 @@ export function RunControls({ app, run }: RunControlsProps) {
         >
           {SPEEDS.map((s) => (
             <option key={s} value={String(s)}>
-              ×{s} chunk
+              {speedLabel(s)}
             </option>
           ))}
         </select>
@@ -124,10 +136,20 @@ export function RunControls({ app, run }: RunControlsProps) {
           {run.status && run.status !== 'ok' && ` · stopped: ${run.status}`}
         </span>
       </div>
-      {!sbml && options.engine === 'abm' && (options.tEndDays ?? ABM_DEFAULT_DAYS) > 2 && (
-        <p class="small note">The spatial engine takes about half a minute of computing per simulated day (more as cells multiply); {options.tEndDays} days will take a while. Pause or Reset stops it.</p>
+      {!sbml && options.engine === 'abm' && (app.tEndDays ?? ABM_DEFAULT_DAYS) > 2 && (
+        <p class="small note">The spatial engine takes about half a minute of computing per simulated day (more as cells multiply); {app.tEndDays} days will take a while. Pause or Reset stops it.</p>
       )}
-      {!app.canRun && (
+      {app.modelNotes.map((n, i) => (
+        <p key={i} class="small note" data-testid="model-note">
+          {n}
+        </p>
+      ))}
+      {Object.keys(app.paramWarnings).length > 0 && (
+        <p class="small note" data-testid="param-range-note">
+          Outside their ranges (used as typed): {Object.entries(app.paramWarnings).map(([name]) => name).join(', ')}.
+        </p>
+      )}
+      {(Object.keys(app.paramErrors).length > 0 || app.compileProblems.length > 0) && (
         <p class="param-error" role="alert">
           Fix the parameter values on the Model tab before running.
         </p>

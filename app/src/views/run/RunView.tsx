@@ -2,7 +2,8 @@
  * The Run view: controls and live time-course plots of cell populations, substrates and
  * derived outputs (re-plotted at most five times a second while a run streams rows).
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
+import type { CurrentModel } from '../../state/modelSource.js';
 import type { RunData } from '../../state/runClient.js';
 import { useRunData } from '../../state/useRun.js';
 import type { AppState } from '../../state/useApp.js';
@@ -15,11 +16,16 @@ interface Group {
   title: string;
   yLabel: string;
   series: PlotSeries[];
+  /** The column names of the series (the labels may differ). */
+  names: string[];
   logDefault: boolean;
 }
 
-/** Groups the run's columns into charts: cells, then substrates and outputs by unit. */
-export function chartGroups(run: RunData): Group[] {
+/**
+ * Groups the run's columns into charts: cells, then substrates and outputs by unit. Lines are
+ * named by `labels` (column name -> display label, as on the Space tab); the data keep the names.
+ */
+export function chartGroups(run: RunData, labels: ReadonlyMap<string, string> = new Map()): Group[] {
   const x = run.times.map((t) => t / 1440);
   const groups = new Map<string, Group>();
   run.columns.forEach((c, j) => {
@@ -28,12 +34,28 @@ export function chartGroups(run: RunData): Group[] {
     let g = groups.get(key);
     if (!g) {
       const title = c.kind === 'cells' ? 'Cell populations' : c.kind === 'substrate' ? `Substrates (${c.unit})` : `Derived outputs (${c.unit})`;
-      g = { key, title, yLabel: c.kind === 'cells' ? 'cells' : c.unit, series: [], logDefault: c.kind === 'substrate' };
+      g = { key, title, yLabel: c.kind === 'cells' ? 'cells' : c.unit, series: [], names: [], logDefault: c.kind === 'substrate' };
       groups.set(key, g);
     }
-    g.series.push({ label: c.name, x, y: run.series[j] });
+    g.series.push({ label: labels.get(c.name) || c.name, x, y: run.series[j] });
+    g.names.push(c.name);
   });
+  // Two columns with the same label in one chart are told apart by their names.
+  for (const g of groups.values()) {
+    const count = new Map<string, number>();
+    for (const s of g.series) count.set(s.label, (count.get(s.label) ?? 0) + 1);
+    g.series = g.series.map((s, i) => ((count.get(s.label) ?? 0) > 1 ? { ...s, label: `${s.label} (${g.names[i]})` } : s));
+  }
   return [...groups.values()];
+}
+
+/** Display labels of a model's cell types and substrates, by name (none for SBML models). */
+export function displayLabels(m: CurrentModel): Map<string, string> {
+  const out = new Map<string, string>();
+  if (m.kind !== 'nichesim') return out;
+  for (const c of m.loaded.model.cellTypes) if (c.label) out.set(c.name, c.label);
+  for (const s of m.loaded.model.substrates) if (s.label) out.set(s.name, s.label);
+  return out;
 }
 
 /** One chart with its log-scale switch. */
@@ -53,7 +75,8 @@ function Chart({ g, version }: { g: Group; version: number }) {
 /** The Run view. */
 export function RunView({ app }: { app: AppState }) {
   const run = useRunData(app.client, 200);
-  const groups = chartGroups(run);
+  const labels = useMemo(() => displayLabels(app.current), [app.current]);
+  const groups = chartGroups(run, labels);
   return (
     <div class="run-view">
       <RunControls app={app} run={run} />

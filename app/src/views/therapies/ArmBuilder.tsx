@@ -6,6 +6,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { shippedIn } from '../../assets.js';
 import { interventionLibrary, loadModelPath } from '../../core.js';
 import type { Arm } from '../../state/share.js';
+import { checkCycles, MAX_CYCLES } from '../../state/runLimits.js';
 import type { LoadedScenario } from '../../../../src/scenarios/index.js';
 
 /** Title and description of a shipped scenario (or the load error). */
@@ -38,7 +39,7 @@ export function ArmBuilder({ onAdd, base }: ArmBuilderProps) {
   const [interval, setInterval] = useState('28');
   const nums = { start: Number(start), cycles: Number(cycles), interval: Number(interval) };
   const customError =
-    !(nums.start >= 0) ? 'the start day must be a number >= 0' : !(Number.isInteger(nums.cycles) && nums.cycles >= 1) ? 'cycles must be a whole number >= 1' : !(nums.interval > 0) ? 'the interval must be a number of days > 0' : null;
+    !(nums.start >= 0) ? 'the start day must be a number >= 0' : checkCycles(nums.cycles) !== null ? checkCycles(nums.cycles) : !(nums.interval > 0) ? 'the interval must be a number of days > 0' : null;
   const ivInfo = lib.get(iv);
   return (
     <div class="arm-builder">
@@ -80,7 +81,7 @@ export function ArmBuilder({ onAdd, base }: ArmBuilderProps) {
           <label for="arm-start">Start (day)</label>
           <input id="arm-start" data-testid="arm-start" type="number" min="0" step="any" value={start} onInput={(e) => setStart((e.target as HTMLInputElement).value)} />
           <label for="arm-cycles">Cycles</label>
-          <input id="arm-cycles" data-testid="arm-cycles" type="number" min="1" step="1" value={cycles} onInput={(e) => setCycles((e.target as HTMLInputElement).value)} />
+          <input id="arm-cycles" data-testid="arm-cycles" type="number" min="1" max={MAX_CYCLES} step="1" value={cycles} onInput={(e) => setCycles((e.target as HTMLInputElement).value)} />
           <label for="arm-interval">Interval (days)</label>
           <input id="arm-interval" data-testid="arm-interval" type="number" min="0" step="any" value={interval} onInput={(e) => setInterval((e.target as HTMLInputElement).value)} />
           <button type="button" data-testid="add-custom-arm" disabled={customError !== null} onClick={() => onAdd({ kind: 'custom', intervention: iv, ...nums })}>
@@ -88,7 +89,7 @@ export function ArmBuilder({ onAdd, base }: ArmBuilderProps) {
           </button>
         </div>
         {customError && (
-          <p class="param-error" role="alert">
+          <p class="param-error" role="alert" data-testid="arm-error">
             {customError}
           </p>
         )}

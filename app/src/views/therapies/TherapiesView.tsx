@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MetricOptions } from '../../../../src/scenarios/index.js';
 import { DEFAULT_MODEL } from '../../assets.js';
+import { loadModelPath } from '../../core.js';
 import { toDiagnostics } from '../../state/diagnostics.js';
 import { scenarioOf } from '../../state/modelSource.js';
 import { RunClient } from '../../state/runClient.js';
@@ -18,6 +19,7 @@ import { ArmBuilder } from './ArmBuilder.js';
 import { armMetrics, type ArmOutcome, asResult, compileArm, type CompiledArm } from './arms.js';
 import { MetricsTable } from './MetricsTable.js';
 import { encodeArm } from '../../state/share.js';
+import { boundedOutputInterval, checkCycles, cyclesBefore, ODE_MAX_DAYS } from '../../state/runLimits.js';
 
 /** Props of {@link TherapiesView}. */
 export interface TherapiesViewProps {
@@ -37,12 +39,20 @@ export function TherapiesView({ app }: TherapiesViewProps) {
   /** End time (days) typed for the comparison; empty for the longest scenario duration. */
   const [endText, setEndText] = useState('');
   const endDays = endText.trim() === '' ? null : Number(endText);
-  const endError = endDays !== null && !(endDays > 0) ? 'the end time must be a number of days > 0' : null;
+  const endError =
+    endDays !== null && !(endDays > 0) ? 'the end time must be a number of days > 0' : endDays !== null && endDays > ODE_MAX_DAYS ? `the comparison runs at most ${ODE_MAX_DAYS} days (100 years); use the command line (nichesim compare) for longer` : null;
+  /** Notes on custom arms whose later cycles fall after the end time (not given). */
+  const [armNotes, setArmNotes] = useState<string[]>([]);
 
-  const compileAll = (): CompiledArm[] | null => {
+  const compileAll = (list: Arm[] = arms): CompiledArm[] | null => {
     const out: CompiledArm[] = [];
     const errs: Diagnostic[] = [];
-    arms.forEach((a, i) => {
+    list.forEach((a, i) => {
+      const cyclesProblem = a.kind === 'custom' ? checkCycles(a.cycles) : null;
+      if (cyclesProblem) {
+        errs.push(...toDiagnostics(new Error(cyclesProblem), `arm ${i + 1}`));
+        return;
+      }
       try {
         out.push(compileArm(a, base, i));
       } catch (e) {
@@ -54,10 +64,38 @@ export function TherapiesView({ app }: TherapiesViewProps) {
   };
 
   const runAll = async () => {
-    const compiled = compileAll();
+    // The end time: the one typed, else the longest of the scenario arms and of the model custom
+    // arms treat (a custom arm lasts as long as its model), found before custom arms compile.
+    let tEnd = endDays !== null ? endDays * 1440 : 0;
+    if (endDays === null) {
+      try {
+        tEnd = loadModelPath(base).model.tEnd;
+      } catch {
+        tEnd = 0;
+      }
+      arms.forEach((a, i) => {
+        if (a.kind !== 'scenario') return;
+        try {
+          tEnd = Math.max(tEnd, compileArm(a, base, i).loaded.model.tEnd);
+        } catch {
+          // compileAll reports it
+        }
+      });
+    }
+    // Administrations after the end time are not given: a custom arm keeps the cycles before it.
+    const notes: string[] = [];
+    const trimmed = arms.map((a, i) => {
+      if (a.kind !== 'custom') return a;
+      const n = cyclesBefore(a.start, a.cycles, a.interval, tEnd / 1440);
+      if (n === a.cycles) return a;
+      notes.push(`arm ${i + 1}: ${n} of its ${a.cycles} cycles start before the end (day ${Number((tEnd / 1440).toPrecision(6))}); the later ones are not given`);
+      return { ...a, cycles: n };
+    });
+    setArmNotes(notes);
+    const compiled = compileAll(trimmed);
     if (!compiled || compiled.length === 0) return;
-    const tEnd = endDays !== null ? endDays * 1440 : Math.max(...compiled.map((c) => c.loaded.model.tEnd));
-    const outputInterval = Math.max(...compiled.map((c) => c.loaded.model.outputInterval));
+    if (!(tEnd > 0)) tEnd = Math.max(...compiled.map((c) => c.loaded.model.tEnd));
+    const outputInterval = boundedOutputInterval(Math.max(...compiled.map((c) => c.loaded.model.outputInterval)), tEnd);
     const horizon = tEnd / 1440;
     const opts: MetricOptions = { days: [30, 90, 180].filter((d) => d <= horizon + 1e-9), threshold: 1000 };
     const results: ArmOutcome[] = [];
@@ -104,7 +142,7 @@ export function TherapiesView({ app }: TherapiesViewProps) {
           </div>
           <div class="row">
             <label for="therapies-tend">End (days)</label>
-            <input id="therapies-tend" data-testid="therapies-tend" type="number" min="0" step="any" placeholder="longest arm" value={endText} aria-invalid={endError ? true : undefined} onInput={(e) => setEndText((e.target as HTMLInputElement).value)} />
+            <input id="therapies-tend" data-testid="therapies-tend" type="text" inputMode="decimal" placeholder="longest arm" value={endText} aria-invalid={endError ? true : undefined} onInput={(e) => setEndText((e.target as HTMLInputElement).value)} />
           </div>
           {endError && (
             <p class="param-error" role="alert">
@@ -112,6 +150,11 @@ export function TherapiesView({ app }: TherapiesViewProps) {
             </p>
           )}
           <p class="small muted">Mean-field engine, seed {app.options.seed} (Run tab); without an end time each comparison runs to the longest arm's duration.</p>
+          {armNotes.map((n, i) => (
+            <p key={i} class="small note" data-testid="arm-note">
+              {n}
+            </p>
+          ))}
           {problems.length > 0 && (
             <div class="error-panel" role="alert">
               <DiagnosticList diagnostics={problems} />
