@@ -71,6 +71,12 @@ export interface CompiledCellType {
   attackDamage: number | null;
   /** Rate at which an agent's damage decays (1/min; PhysiCell damage_repair_rate). */
   damageRepairRate: number;
+  /**
+   * Per-type cell-cell mechanics of the agent-based engine (PhysiCell phenotype/mechanics):
+   * repulsion and adhesion strengths (um/min) and relative maximum adhesion distance
+   * (dimensionless); null where the model does not set it (the engine's global value applies).
+   */
+  mechanics: { repulsion: number | null; adhesion: number | null; relativeMaxAdhesionDistance: number | null };
 }
 
 export interface CompiledSubstrate {
@@ -156,6 +162,8 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
     else if (!allowNegative && x < 0) problems.push(`${what}: evaluates to ${x}, which is negative`);
     return x;
   };
+  /** A per-type mechanics value, or null when the model leaves it to the engine's global value. */
+  const mech = (v: Value | undefined, what: string): number | null => (v === undefined ? null : val(v, what));
 
   const layout = new Layout(model.substrates.map((s) => s.name), model.cellTypes.map((c) => c.name));
   const substrates: CompiledSubstrate[] = model.substrates.map((s, index) => ({
@@ -247,6 +255,11 @@ export function compileModel(model: Model, overrides: Record<string, number> = {
       attackDuration,
       attackDamage,
       damageRepairRate: val(c.damageRepairRate, `${at}.damage_repair_rate`),
+      mechanics: {
+        repulsion: mech(c.mechanics?.cellCellRepulsionStrength, `${at}.mechanics.cell_cell_repulsion_strength`),
+        adhesion: mech(c.mechanics?.cellCellAdhesionStrength, `${at}.mechanics.cell_cell_adhesion_strength`),
+        relativeMaxAdhesionDistance: mech(c.mechanics?.relativeMaximumAdhesionDistance, `${at}.mechanics.relative_maximum_adhesion_distance`),
+      },
     };
   });
   for (const ct of cellTypes) {

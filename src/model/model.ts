@@ -83,7 +83,20 @@ export interface CellType {
   attackDuration: Value | null;
   /** Rate at which the cell's damage decays (1/min; PhysiCell damage_repair_rate), default 0. */
   damageRepairRate: Value;
+  /**
+   * Cell-cell mechanics of the type (agent-based engine; PhysiCell phenotype/mechanics), present
+   * only when the model file gives it, each field only when written (absent = the engine's global
+   * mechanics), so models without it keep their hash.
+   */
+  mechanics?: CellMechanics;
   source: string;
+}
+
+/** Per-type mechanics (um/min, um/min, dimensionless); an absent field takes the engine's global value. */
+export interface CellMechanics {
+  cellCellAdhesionStrength?: Value;
+  cellCellRepulsionStrength?: Value;
+  relativeMaximumAdhesionDistance?: Value;
 }
 
 export interface Rule {

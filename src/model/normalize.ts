@@ -22,7 +22,7 @@ import { listSignals, RESERVED_NAMES, resolveSignal, signalKey, type SignalRef }
 import type { Diagnostic } from './diagnostics.js';
 import { pathToString } from './diagnostics.js';
 import type { LocatedDocument, PathKey } from './located.js';
-import type { CellType, Dose, Model, Parameter, Pharmacokinetics, Rule, Substrate, Value } from './model.js';
+import type { CellMechanics, CellType, Dose, Model, Parameter, Pharmacokinetics, Rule, Substrate, Value } from './model.js';
 import { oneCompartment, type PkComponents, twoCompartment } from '../pk/pk.js';
 import type { ModelInput } from './schema.js';
 
@@ -173,6 +173,14 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
   }
 
   // ---- values of fields -----------------------------------------------------------------------
+  /** Per-type mechanics: each field kept only when written (absent = the engine's global value). */
+  function cellMechanics(m: NonNullable<ModelInput['cell_types'][string]['mechanics']>, path: PathKey[]): CellMechanics {
+    const out: CellMechanics = {};
+    if (m.cell_cell_adhesion_strength !== undefined) out.cellCellAdhesionStrength = value(m.cell_cell_adhesion_strength, F.speed, [...path, 'cell_cell_adhesion_strength']);
+    if (m.cell_cell_repulsion_strength !== undefined) out.cellCellRepulsionStrength = value(m.cell_cell_repulsion_strength, F.speed, [...path, 'cell_cell_repulsion_strength']);
+    if (m.relative_maximum_adhesion_distance !== undefined) out.relativeMaximumAdhesionDistance = value(m.relative_maximum_adhesion_distance, F.fraction, [...path, 'relative_maximum_adhesion_distance']);
+    return out;
+  }
   /** Reads a field into a Value in the field's canonical unit; records an error and returns 0 on failure. */
   function value(v: QuantityInput, spec: FieldSpec, path: PathKey[]): Value {
     const sign = spec.sign ?? 'nonnegative';
@@ -406,6 +414,7 @@ export function normalizeModel(input: ModelInput, doc: LocatedDocument, file: st
       attackDamageRate: c.attack_damage_rate === undefined ? null : value(c.attack_damage_rate, F.rate, [...path, 'attack_damage_rate']),
       attackDuration: c.attack_duration === undefined ? null : value(c.attack_duration, F.time, [...path, 'attack_duration']),
       damageRepairRate: value(c.damage_repair_rate, F.rate, [...path, 'damage_repair_rate']),
+      ...(c.mechanics === undefined ? {} : { mechanics: cellMechanics(c.mechanics, [...path, 'mechanics']) }),
       source: c.source ?? '',
     });
     if (c.attack_damage_rate !== undefined && c.attack_duration === undefined) {

@@ -56,6 +56,12 @@ export const PhagocytosisInput = z.strictObject({
   live: z.record(Name, QuantityInput).default({}).describe('Rate of phagocytosis of live cells per cell type (1/min).'),
 });
 
+export const CellMechanicsInput = z.strictObject({
+  cell_cell_adhesion_strength: QuantityInput.optional().describe("Cell-cell adhesion strength (um/min; PhysiCell cell_cell_adhesion_strength). Default: the agent-based engine's global value (PhysiCell default 0.4). A pair of types i, j adheres with sqrt(adh_i x adh_j)."),
+  cell_cell_repulsion_strength: QuantityInput.optional().describe("Cell-cell repulsion strength (um/min; PhysiCell cell_cell_repulsion_strength). Default: the agent-based engine's global value (PhysiCell default 10). A pair of types i, j repels with sqrt(rep_i x rep_j)."),
+  relative_maximum_adhesion_distance: QuantityInput.optional().describe("Maximum adhesion distance as a multiple of the cell radius (dimensionless; PhysiCell relative_maximum_adhesion_distance). Default: the agent-based engine's global value (PhysiCell default 1.25). Two cells adhere up to rel_i x r_i + rel_j x r_j."),
+});
+
 export const CellTypeInput = z.strictObject({
   label: z.string().optional().describe('Display name, e.g. "AML blast".'),
   description: z.string().optional(),
@@ -76,6 +82,7 @@ export const CellTypeInput = z.strictObject({
   attack_damage_rate: QuantityInput.optional().describe("Damage this type's attacks deliver per minute (1/min; damage is dimensionless; PhysiCell attack_damage_rate). When given, a successful attack adds attack_damage_rate x attack_duration to the target's damage and does not kill it (a rule such as 'damage increases apoptosis' does); when absent, an attack kills its target at once. Spatial engine only."),
   attack_duration: QuantityInput.optional().describe('Mean duration of one attack (min; PhysiCell attack_duration). Required with attack_damage_rate, unused without it.'),
   damage_repair_rate: QuantityInput.default(0).describe("Rate at which this type's damage decays (1/min; PhysiCell damage_repair_rate): damage x exp(-rate x dt) every phenotype step."),
+  mechanics: CellMechanicsInput.optional().describe('Cell-cell mechanics of this type in the agent-based engine (PhysiCell phenotype/mechanics); each field defaults to the engine\'s global mechanics (PhysiCell defaults).'),
   source: z.string().optional().describe('Where the cell parameters come from.'),
 });
 

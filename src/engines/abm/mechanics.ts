@@ -7,11 +7,14 @@
  * force and its motility vector. For agents i, j at distance d with radii r_i, r_j:
  *   repulsion  +rep · (1 − d/R)²  for d < R = r_i + r_j,            rep = √(rep_i·rep_j)
  *   adhesion   −adh · (1 − d/S)²  for d < S = ρ_i r_i + ρ_j r_j,     adh = √(adh_i·adh_j)
- * along the unit vector from j to i (ρ: relative maximum adhesion distance). The model format has
- * no mechanics parameters yet, so every cell type uses PhysiCell's defaults (below); they are
- * engine options. A pair closer than 1e-6 um (e.g. agents created at one point) has no direction;
- * it is given a pseudo-random one from the two ids (the same for the pair, opposite signs), so that
- * coincident agents separate.
+ * along the unit vector from j to i (ρ: relative maximum adhesion distance; adhesion affinities are
+ * 1). These are PhysiCell 1.14's pair rules (../../../../shared/design/physicell-semantics.md,
+ * "Mechanics"). The engine option `mechanics` gives global values (PhysiCell's defaults, below);
+ * a cell type's `mechanics` in the model overrides them for that type (TypeMechanics). When no
+ * type's values differ from the global ones, the pass uses the global values directly (the same
+ * arithmetic as without per-type values, bit for bit). A pair closer than 1e-6 um (e.g. agents
+ * created at one point) has no direction; it is given a pseudo-random one from the two ids (the
+ * same for the pair, opposite signs), so that coincident agents separate.
  *
  * Neighbours come from a uniform grid of bins at least as wide as the largest interaction distance
  * (max over pairs of max(R, S)), scanning the agent's bin and its Moore neighbours (3×3 in 2D,
@@ -37,7 +40,7 @@
 import type { CounterRng } from '../../random/index.js';
 import type { AgentStore } from './agents.js';
 
-/** PhysiCell's default mechanics parameters (um/min, dimensionless), used for every cell type. */
+/** Global mechanics parameters (um/min, dimensionless; default PhysiCell's), for every cell type that does not set its own. */
 export interface MechanicsParameters {
   /** Cell–cell repulsion strength (um/min); PhysiCell default 10. */
   repulsion: number;
@@ -106,6 +109,8 @@ export class NeighbourGrid {
   py = new Float64Array(0);
   pz = new Float64Array(0);
   pr = new Float64Array(0);
+  /** Cell types of the binned agents in binAgents order, filled only when `build` is asked for them. */
+  pt = new Int32Array(0);
   /** Scratch for the scan segments of one agent (pairs [start, end) into binAgents). */
   readonly segments = new Int32Array(64);
   /** Number of agents binned at the last build. */
@@ -125,7 +130,7 @@ export class NeighbourGrid {
    * Rebuilds the grid with bins at least `minWidth` wide (um), binning every agent of the store;
    * `order` lists the storage indices in ascending id order (AgentStore.idOrder()).
    */
-  build(store: AgentStore, order: Int32Array, minWidth: number): void {
+  build(store: AgentStore, order: Int32Array, minWidth: number, withTypes = false): void {
     const d = this.domain;
     const Lx = d.xMax - d.xMin;
     const Ly = d.yMax - d.yMin;
@@ -156,6 +161,7 @@ export class NeighbourGrid {
       this.pz = new Float64Array(store.capacity);
       this.pr = new Float64Array(store.capacity);
     }
+    if (withTypes && this.pt.length < n) this.pt = new Int32Array(store.capacity);
     const start = this.binStart;
     start.fill(0, 0, nBins + 1);
     const binOf = this.binOf;
@@ -182,6 +188,11 @@ export class NeighbourGrid {
       py[at] = y[a];
       pz[at] = z[a];
       pr[at] = r[a];
+    }
+    if (withTypes) {
+      const { pt } = this;
+      const type = store.type;
+      for (let at = 0; at < n; at++) pt[at] = type[binAgents[at]];
     }
     this.size = n;
   }
@@ -233,18 +244,61 @@ export class ContactLists {
   }
 }
 
+/**
+ * Per-type mechanics (cell types' own values, the global ones where a type sets none), in typed
+ * arrays indexed by type: `repulsion[i·nT + j]` = √(rep_i·rep_j) and `adhesion[i·nT + j]` =
+ * √(adh_i·adh_j) per ordered pair (um/min), `relMaxAdhesion[i]` per type.
+ */
+export interface TypeMechanics {
+  nT: number;
+  repulsion: Float64Array;
+  adhesion: Float64Array;
+  relMaxAdhesion: Float64Array;
+  /** Largest relative maximum adhesion distance over the types. */
+  maxRel: number;
+}
+
+/**
+ * The per-type mechanics of cell types whose values (null = not set) override the global ones,
+ * or null when every type's values equal the global ones (then the pass uses the global values).
+ */
+export function typeMechanics(params: MechanicsParameters, types: ReadonlyArray<{ repulsion: number | null; adhesion: number | null; relativeMaxAdhesionDistance: number | null } | undefined>): TypeMechanics | null {
+  const nT = types.length;
+  const rep = Float64Array.from(types, (t) => t?.repulsion ?? params.repulsion);
+  const adh = Float64Array.from(types, (t) => t?.adhesion ?? params.adhesion);
+  const rel = Float64Array.from(types, (t) => t?.relativeMaxAdhesionDistance ?? params.relativeMaxAdhesionDistance);
+  let differs = false;
+  for (let i = 0; i < nT; i++) {
+    if (rep[i] !== params.repulsion || adh[i] !== params.adhesion || rel[i] !== params.relativeMaxAdhesionDistance) differs = true;
+  }
+  if (!differs) return null;
+  const repulsion = new Float64Array(nT * nT);
+  const adhesion = new Float64Array(nT * nT);
+  for (let i = 0; i < nT; i++) {
+    for (let j = 0; j < nT; j++) {
+      // Equal values are kept exactly (√(x·x) is x in IEEE arithmetic anyway).
+      repulsion[i * nT + j] = rep[i] === rep[j] ? rep[i] : Math.sqrt(rep[i] * rep[j]);
+      adhesion[i * nT + j] = adh[i] === adh[j] ? adh[i] : Math.sqrt(adh[i] * adh[j]);
+    }
+  }
+  let maxRel = 0;
+  for (let i = 0; i < nT; i++) if (rel[i] > maxRel) maxRel = rel[i];
+  return { nT, repulsion, adhesion, relMaxAdhesion: rel, maxRel };
+}
+
 /** Largest pair interaction distance (um) for agents and cell types of the given radii. */
-export function interactionReach(maxRadius: number, params: MechanicsParameters): number {
-  return 2 * maxRadius * Math.max(1, params.relativeMaxAdhesionDistance);
+export function interactionReach(maxRadius: number, params: MechanicsParameters, types: TypeMechanics | null = null): number {
+  return 2 * maxRadius * Math.max(1, types === null ? params.relativeMaxAdhesionDistance : types.maxRel);
 }
 
 /**
  * One pass over all agents: sets each agent's velocity (vx, vy, vz) to the sum of its pair and
  * wall forces (motility is added separately), and fills `contacts` (contact lists and simple
  * pressure). The grid must have been built for the current positions with bins at least
- * interactionReach(max radius) wide. Does not allocate unless the contact list must grow.
+ * interactionReach(max radius) wide. With per-type mechanics (`types` not null) the grid must
+ * have been built with its types (`withTypes`). Does not allocate unless the contact list must grow.
  */
-export function forcePass(store: AgentStore, grid: NeighbourGrid, params: MechanicsParameters, contacts: ContactLists, rng: CounterRng, dir: Float64Array): void {
+export function forcePass(store: AgentStore, grid: NeighbourGrid, params: MechanicsParameters, contacts: ContactLists, rng: CounterRng, dir: Float64Array, types: TypeMechanics | null = null): void {
   const n = store.n;
   const maxC = params.maxContacts;
   const maxScan = 8 * maxC;
@@ -254,6 +308,13 @@ export function forcePass(store: AgentStore, grid: NeighbourGrid, params: Mechan
   const adh = params.adhesion;
   const rel = params.relativeMaxAdhesionDistance;
   const wall = params.wallRepulsion;
+  const typed = types !== null;
+  const nT = typed ? types.nT : 0;
+  const repT = typed ? types.repulsion : null;
+  const adhT = typed ? types.adhesion : null;
+  const relT = typed ? types.relMaxAdhesion : null;
+  const pt = grid.pt;
+  const type = store.type;
   const d = grid.domain;
   const threeD = d.dims === 3;
   const { nbx, nby, nbz, binStart, binAgents, binOf, binPos } = grid;
@@ -268,6 +329,8 @@ export function forcePass(store: AgentStore, grid: NeighbourGrid, params: Mechan
     const za = z[a];
     const ra = radius[a];
     const ida = id[a];
+    const typeRow = typed ? nT * type[a] : 0;
+    const rela = typed ? (relT as Float64Array)[type[a]] : rel;
     let fx = 0;
     let fy = 0;
     let fz = 0;
@@ -322,7 +385,17 @@ export function forcePass(store: AgentStore, grid: NeighbourGrid, params: Mechan
         let dy = ya - py[k];
         let dz = threeD ? za - pz[k] : 0;
         const R = ra + pr[k];
-        const S = rel * R;
+        let repP = rep;
+        let adhP = adh;
+        let S: number;
+        if (typed) {
+          // PhysiCell 1.14: √(rep_i·rep_j), √(adh_i·adh_j), S = ρ_i r_i + ρ_j r_j.
+          const tk = pt[k];
+          repP = (repT as Float64Array)[typeRow + tk];
+          adhP = (adhT as Float64Array)[typeRow + tk];
+          const relk = (relT as Float64Array)[tk];
+          S = rela === relk ? rela * R : rela * ra + relk * pr[k];
+        } else S = rel * R;
         const cut = R > S ? R : S;
         const d2 = dx * dx + dy * dy + dz * dz;
         if (d2 >= cut * cut) continue;
@@ -341,19 +414,19 @@ export function forcePass(store: AgentStore, grid: NeighbourGrid, params: Mechan
           dx = sign * dir[0];
           dy = sign * dir[1];
           dz = threeD ? sign * dir[2] : 0;
-          f = rep - adh;
+          f = repP - adhP;
           pressure += 1 / SIMPLE_PRESSURE_SCALE;
           list[used + nContacts++] = o;
         } else {
           if (dist < R) {
             const q = 1 - dist / R;
-            f += rep * q * q;
+            f += repP * q * q;
             pressure += (q * q) / SIMPLE_PRESSURE_SCALE;
             list[used + nContacts++] = o;
           }
           if (dist < S) {
             const q = 1 - dist / S;
-            f -= adh * q * q;
+            f -= adhP * q * q;
           }
           f /= dist;
         }

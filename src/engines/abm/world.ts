@@ -104,7 +104,7 @@ import { CounterRng } from '../../random/index.js';
 import { concentration as pkConcentration } from '../../pk/pk.js';
 import { evaluateResponse } from '../../vocabulary/responses.js';
 import { AgentStore, APOPTOTIC as APOPTOTIC_STATE, LIVE as LIVE_STATE, NECROTIC as NECROTIC_STATE } from './agents.js';
-import { advancePositions, clamp, ContactLists, type Domain, forcePass, interactionReach, type MechanicsParameters, NeighbourGrid, SIMPLE_PRESSURE_SCALE, voxelAt, type VoxelLattice } from './mechanics.js';
+import { advancePositions, clamp, ContactLists, type Domain, forcePass, interactionReach, type MechanicsParameters, type TypeMechanics, typeMechanics, NeighbourGrid, SIMPLE_PRESSURE_SCALE, voxelAt, type VoxelLattice } from './mechanics.js';
 import { type AbmTables, ATTACK as ATTACK_KIND, buildAbmTables, EAT_APOPTOTIC as EAT_APOPTOTIC_KIND, EAT_LIVE as EAT_LIVE_KIND, EAT_NECROTIC as EAT_NECROTIC_KIND } from './tables.js';
 
 // Module-local bindings of the imports used in per-agent loops: some loaders (tsx) compile
@@ -266,6 +266,8 @@ export class World {
   readonly contacts = new ContactLists();
   readonly rng: CounterRng;
   readonly mechanics: MechanicsParameters;
+  /** Per-type mechanics of the cell types, or null when no type's values differ from `mechanics`. */
+  readonly typeMechanics: TypeMechanics | null;
   readonly spatial: ResolvedSpatial;
   readonly dtDiffusion: number;
   readonly dtMechanics: number;
@@ -330,6 +332,7 @@ export class World {
     this.tables = buildAbmTables(model);
     this.spatial = options.spatial;
     this.mechanics = options.mechanics;
+    this.typeMechanics = typeMechanics(options.mechanics, model.cellTypes.map((c) => c.mechanics));
     this.rng = new CounterRng(options.seed);
     this.events = options.recordEvents ? [] : null;
     const sp = options.spatial;
@@ -700,14 +703,15 @@ export class World {
     let r = 0;
     for (let a = 0; a < s.n; a++) if (s.radius[a] > r) r = s.radius[a];
     for (let i = 0; i < this.tables.nT; i++) if (this.tables.radius[i] > r) r = this.tables.radius[i];
-    return interactionReach(r, this.mechanics);
+    return interactionReach(r, this.mechanics, this.typeMechanics);
   }
 
   /** Rebuilds the grid and runs a force pass (velocities, contacts, pressure) on the current state. */
   refreshContacts(): void {
     const s = this.store;
-    this.grid.build(s, s.idOrder(), this.reach());
-    forcePass(s, this.grid, this.mechanics, this.contacts, this.rng, this.vec);
+    const types = this.typeMechanics;
+    this.grid.build(s, s.idOrder(), this.reach(), types !== null);
+    forcePass(s, this.grid, this.mechanics, this.contacts, this.rng, this.vec, types);
   }
 
   /** One mechanics step (see the module comment). */

@@ -31,7 +31,9 @@
  *   nichesim removes dead cells with rate 1/clearance time; PhysiCell's default volume-change
  *   parameters.
  * - Volume: the total; the nuclear volume scaled from PhysiCell's defaults (540 of 2494 um^3).
- *   Mechanics: the agent-based engine's defaults (DEFAULT_MECHANICS), affinity 1 to every type.
+ *   Mechanics: the type's adhesion and repulsion strengths and relative maximum adhesion
+ *   distance, the agent-based engine's defaults (DEFAULT_MECHANICS) where it sets none;
+ *   affinity 1 to every type.
  * - Motility: enabled when the type moves (speed, bias, persistence or chemotaxis differ from
  *   the defaults) or a rule acts on its migration; chemotaxis as advanced chemotaxis with one
  *   sensitivity per substrate (unnormalised gradients).
@@ -526,9 +528,11 @@ export function exportPhysiCell(model: Model, options: PhysiCellExportOptions = 
     line(4, '</volume>');
     // mechanics
     line(4, '<mechanics>');
-    leaf(5, 'cell_cell_adhesion_strength', fmt(DEFAULT_MECHANICS.adhesion), ' units="micron/min"');
-    leaf(5, 'cell_cell_repulsion_strength', fmt(DEFAULT_MECHANICS.repulsion), ' units="micron/min"');
-    leaf(5, 'relative_maximum_adhesion_distance', fmt(DEFAULT_MECHANICS.relativeMaxAdhesionDistance), ' units="dimensionless"');
+    const mech = c.mechanics;
+    const mechValue = (v: Value | undefined, f: string, dflt: number) => (v === undefined ? fmt(dflt) : fmt(val(v, `${at}.mechanics.${f}`)));
+    leaf(5, 'cell_cell_adhesion_strength', mechValue(mech?.cellCellAdhesionStrength, 'cell_cell_adhesion_strength', DEFAULT_MECHANICS.adhesion), ' units="micron/min"');
+    leaf(5, 'cell_cell_repulsion_strength', mechValue(mech?.cellCellRepulsionStrength, 'cell_cell_repulsion_strength', DEFAULT_MECHANICS.repulsion), ' units="micron/min"');
+    leaf(5, 'relative_maximum_adhesion_distance', mechValue(mech?.relativeMaximumAdhesionDistance, 'relative_maximum_adhesion_distance', DEFAULT_MECHANICS.relativeMaxAdhesionDistance), ' units="dimensionless"');
     line(5, '<cell_adhesion_affinities>');
     for (const t of model.cellTypes) leaf(6, 'cell_adhesion_affinity', '1', ` name="${xmlAttr(typeName.get(t.name) as string)}"`);
     line(5, '</cell_adhesion_affinities>');

@@ -6,6 +6,7 @@
  * Semantics: ../../shared/design/physicell-semantics.md; the writer is export.ts.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DEFAULT_MECHANICS } from '../../engines/abm/mechanics.js';
 import { CounterRng } from '../../random/index.js';
 import { parseUnit } from '../../units/units.js';
 import { assertNoWarnings, PhysiCellError, type PhysiCellWarning } from './errors.js';
@@ -437,7 +438,26 @@ export function importPhysiCell(input: PhysiCellImportInput): PhysiCellImport {
     if (vol && kids(vol).length > 1) warnOnce('volume', vol, 'only the total cell volume is imported; volume sub-compartments and their change rates (fluid, nuclear, calcification) are not simulated');
     // mechanics
     const mech = find(chain, 'phenotype', 'mechanics');
-    if (mech) warnOnce('mechanics', mech, 'mechanics parameters (adhesion and repulsion strengths, adhesion affinities, equilibrium distances, spring attachments) are not imported; nichesim uses its default mechanics for every cell type');
+    if (mech) {
+      // The strengths and the relative maximum adhesion distance, each from the nearest
+      // definition of the chain that gives it; values at PhysiCell's defaults (nichesim's
+      // global mechanics) are left out, so the model reads the same as without them.
+      const mechanics: Record<string, number | string> = {};
+      const fields = [
+        ['cell_cell_adhesion_strength', 'um/min', DEFAULT_MECHANICS.adhesion],
+        ['cell_cell_repulsion_strength', 'um/min', DEFAULT_MECHANICS.repulsion],
+        ['relative_maximum_adhesion_distance', 'dimensionless', DEFAULT_MECHANICS.relativeMaxAdhesionDistance],
+      ] as const;
+      for (const [tag, unit, dflt] of fields) {
+        const el = find(chain, 'phenotype', 'mechanics', tag);
+        if (!el) continue;
+        const v = qty(el, [unit]);
+        if (typeof v === 'number' && v < 0) fail(el, `a negative ${tag} (cell type "${name}")`);
+        if (v !== dflt) mechanics[tag] = v;
+      }
+      if (Object.keys(mechanics).length > 0) ct.mechanics = mechanics;
+      warnOnce('mechanics', mech, 'mechanics: the adhesion and repulsion strengths and the relative maximum adhesion distance are imported; adhesion affinities, equilibrium distances and spring attachments (elastic constant, attachment and detachment rates, maximum number) are not, nichesim uses adhesion affinity 1 between all types and no spring attachments');
+    }
     // motility
     const mot = find(chain, 'phenotype', 'motility');
     if (!mot || !truthy(text(path(mot, 'options', 'enabled')))) motilityOff.set(id, mot ?? def);
