@@ -186,10 +186,10 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run a model (default: the built-in AML niche) and write timeseries.csv, summary.json, manifest.json and report.html')
-    .argument('[model]', 'model or scenario file (YAML, JSON, or SBML .xml); default models/aml-niche.yaml')
+    .argument('[model]', 'model or scenario file (YAML, JSON, SBML .xml), or a PhysiCell project (folder or PhysiCell_settings.xml); default models/aml-niche.yaml')
     .option('--t-end <time>', "end time, e.g. 180d, '26 week' (default: the model's simulation.t_end)", parseTime)
     .option('--out <dir>', 'output folder', parseOutDir, 'nichesim-out')
-    .option('--engine <name>', 'engine: ode (mean-field) or abm (agent-based, spatial)', 'ode')
+    .option('--engine <name>', 'engine: ode (mean-field) or abm (agent-based, spatial); a PhysiCell project runs on abm unless told', 'ode')
     .option('--dims <n>', 'abm only: 2 or 3 dimensions, overriding the model (a 2D model run in 3D gets a z extent equal to the smaller of its x and y extents)', parseDims)
     .option('--seed <n>', 'seed of random streams (recorded in the manifest)', parseSeed, 1)
     .option('--set <name=value>', "override a parameter, e.g. --set 'msc_pge2_secretion=0 1/min' (repeatable)", collect, [] as string[])
