@@ -483,35 +483,26 @@ export function exportPhysiCell(model: Model, options: PhysiCellExportOptions = 
     }
     // death
     line(4, '<death>');
-    line(5, '<model code="100" name="apoptosis">');
-    leaf(6, 'death_rate', rate(c.apoptosis, 'apoptosis'), ' units="1/min"');
-    line(6, '<phase_durations units="min">');
-    leaf(7, 'duration', rate(c.apoptoticClearanceTime, 'apoptotic_clearance_time'), ' index="0" fixed_duration="false"');
-    line(6, '</phase_durations>');
-    line(6, '<parameters>');
-    leaf(7, 'unlysed_fluid_change_rate', '0.05', ' units="1/min"');
-    leaf(7, 'lysed_fluid_change_rate', '0', ' units="1/min"');
-    leaf(7, 'cytoplasmic_biomass_change_rate', '1.66667e-02', ' units="1/min"');
-    leaf(7, 'nuclear_biomass_change_rate', '5.83333e-03', ' units="1/min"');
-    leaf(7, 'calcification_rate', '0', ' units="1/min"');
-    leaf(7, 'relative_rupture_volume', '2.0', ' units="dimensionless"');
-    line(6, '</parameters>');
-    line(5, '</model>');
-    line(5, '<model code="101" name="necrosis">');
-    leaf(6, 'death_rate', rate(c.necrosis, 'necrosis'), ' units="1/min"');
-    line(6, '<phase_durations units="min">');
-    leaf(7, 'duration', '0', ' index="0" fixed_duration="true"');
-    leaf(7, 'duration', rate(c.necroticClearanceTime, 'necrotic_clearance_time'), ' index="1" fixed_duration="false"');
-    line(6, '</phase_durations>');
-    line(6, '<parameters>');
-    leaf(7, 'unlysed_fluid_change_rate', '1.11667e-2', ' units="1/min"');
-    leaf(7, 'lysed_fluid_change_rate', '8.33333e-4', ' units="1/min"');
-    leaf(7, 'cytoplasmic_biomass_change_rate', '5.33333e-5', ' units="1/min"');
-    leaf(7, 'nuclear_biomass_change_rate', '2.16667e-3', ' units="1/min"');
-    leaf(7, 'calcification_rate', '0', ' units="1/min"');
-    leaf(7, 'relative_rupture_volume', '2.0', ' units="dimensionless"');
-    line(6, '</parameters>');
-    line(5, '</model>');
+    // PhysiCell's standard death-model volume parameters (nichesim does not simulate them).
+    const deathModel = (code: number, name: string, deathRate: string, durations: Array<[string, boolean]>, volumeRates: [string, string, string, string]): void => {
+      line(5, `<model code="${code}" name="${name}">`);
+      leaf(6, 'death_rate', deathRate, ' units="1/min"');
+      line(6, '<phase_durations units="min">');
+      durations.forEach(([d, fixed], i) => leaf(7, 'duration', d, ` index="${i}" fixed_duration="${fixed}"`));
+      line(6, '</phase_durations>');
+      line(6, '<parameters>');
+      const [unlysed, lysed, cytoplasmic, nuclear] = volumeRates;
+      leaf(7, 'unlysed_fluid_change_rate', unlysed, ' units="1/min"');
+      leaf(7, 'lysed_fluid_change_rate', lysed, ' units="1/min"');
+      leaf(7, 'cytoplasmic_biomass_change_rate', cytoplasmic, ' units="1/min"');
+      leaf(7, 'nuclear_biomass_change_rate', nuclear, ' units="1/min"');
+      leaf(7, 'calcification_rate', '0', ' units="1/min"');
+      leaf(7, 'relative_rupture_volume', '2.0', ' units="dimensionless"');
+      line(6, '</parameters>');
+      line(5, '</model>');
+    };
+    deathModel(100, 'apoptosis', rate(c.apoptosis, 'apoptosis'), [[rate(c.apoptoticClearanceTime, 'apoptotic_clearance_time'), false]], ['0.05', '0', '1.66667e-02', '5.83333e-03']);
+    deathModel(101, 'necrosis', rate(c.necrosis, 'necrosis'), [['0', true], [rate(c.necroticClearanceTime, 'necrotic_clearance_time'), false]], ['1.11667e-2', '8.33333e-4', '5.33333e-5', '2.16667e-3']);
     line(4, '</death>');
     // volume
     const volume = val(c.volume, `${at}.volume`);
